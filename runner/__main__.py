@@ -1,0 +1,5 @@
+"""Allows `python -m runner`."""
+
+from runner.cli import main
+
+raise SystemExit(main())

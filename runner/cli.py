@@ -1,0 +1,270 @@
+"""The `asrcheck` command line: argument parsing, dispatch, and the one exit-code mapper."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from runner import __version__
+from runner.errors import PlanError, UsageError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+_EPILOG = """\
+examples:
+  asrcheck run a2a --var source_region=japaneast --var target_region=japanwest \\
+      --var storage_account=mycache
+  asrcheck run plans/h2a.yaml --var region=westeurope --proxy http://10.0.0.4:3128
+  asrcheck run my-a2a.yaml --enable keyvault --json report.json
+  asrcheck validate plans/*.yaml
+  asrcheck show a2a --var source_region=eastus --var target_region=westus --format json
+  asrcheck diff a2a ./my-a2a.yaml --var source_region=eastus --var target_region=westus
+
+exit codes:
+  0    every required check passed (warnings allowed)
+  1    a required check failed
+  2    invalid plan, variable or command-line value
+  3    internal error (see the log file)
+  130  interrupted (Ctrl+C or SIGTERM); the log and JSON report say so
+
+environment:
+  HTTPS_PROXY, NO_PROXY   proxy route, honored as curl does (--no-proxy to ignore)
+  SSL_CERT_FILE           CA bundle to verify TLS against (--ca-bundle wins)
+  NO_COLOR                no colors on the console
+"""
+
+
+def _add_plan_inputs(parser: argparse.ArgumentParser) -> None:
+    """Options that resolve a plan: variables and sections."""
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a plan variable (repeatable; list variables take commas or repeats)",
+    )
+    parser.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="YAML file of variable values (repeatable; --var wins)",
+    )
+    parser.add_argument(
+        "--enable",
+        action="append",
+        default=[],
+        metavar="SECTION",
+        help="turn an optional section on (repeatable)",
+    )
+    parser.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="SECTION",
+        help="turn an optional section off (repeatable)",
+    )
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds: {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 1024:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1024: {text!r}")
+    return value
+
+
+def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    run = sub.add_parser(
+        "run",
+        help="run a plan's checks and write the support log",
+        description="Run a plan: check every endpoint over every proxy route, collect "
+        "machine information, and write the support log.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("plan", help="built-in plan name (a2a, h2a) or a plan file")
+    _add_plan_inputs(run)
+    net = run.add_argument_group("network")
+    net.add_argument("--proxy", metavar="URL", help="also check through this HTTP proxy")
+    net.add_argument(
+        "--proxy-user",
+        metavar="USER",
+        help="proxy user; the password comes from ASRCHECK_PROXY_PASSWORD or a prompt",
+    )
+    net.add_argument("--no-proxy", action="store_true", help="check directly only")
+    net.add_argument(
+        "--dns-server",
+        action="append",
+        default=[],
+        metavar="IP[:PORT]",
+        help="query this DNS server instead of the system resolver (repeatable)",
+    )
+    net.add_argument("--ca-bundle", metavar="FILE", help="verify TLS against this CA bundle")
+    timing = run.add_argument_group("timing")
+    timing.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="timeout of every stage",
+    )
+    timing.add_argument(
+        "--deadline",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="hard limit for the whole run",
+    )
+    timing.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        metavar="N",
+        help="checks run at once",
+    )
+    out = run.add_argument_group("output")
+    out.add_argument("--json", metavar="FILE", help="write the JSON report to FILE")
+    out.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="console format; json prints the report to stdout",
+    )
+    out.add_argument(
+        "--log",
+        metavar="FILE",
+        help="support log path (default: named as "
+        "Microsoft support expects, in the current directory)",
+    )
+    out.add_argument("--output-dir", metavar="DIR", help="directory for the support log")
+    out.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    out.add_argument("-v", "--verbose", action="store_true", help="print debug details")
+    out.add_argument("--no-color", action="store_true", help="no colors (also: NO_COLOR)")
+
+
+def _add_plan_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    validate = sub.add_parser(
+        "validate",
+        help="check plan files and report every problem",
+        description="Check plans; print every problem as FILE:LINE:COLUMN: path: message.",
+    )
+    validate.add_argument("plans", nargs="+", metavar="PLAN")
+    _add_plan_inputs(validate)
+
+    show = sub.add_parser(
+        "show",
+        help="print a fully resolved plan and its endpoints",
+        description="Print the plan after extends, variables and sections, then the "
+        "endpoints that will be checked.",
+    )
+    show.add_argument("plan")
+    _add_plan_inputs(show)
+    show.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub.add_parser("list", help="list the built-in plans")
+
+    schema = sub.add_parser("schema", help="print the plan JSON Schema")
+    schema.add_argument(
+        "--report",
+        action="store_true",
+        help="print the JSON report's schema instead",
+    )
+
+    diff = sub.add_parser(
+        "diff",
+        help="compare the endpoints of two plans",
+        description="List endpoints added, removed and changed between two resolved plans. "
+        "Exit 0 when identical, 1 when they differ.",
+    )
+    diff.add_argument("old")
+    diff.add_argument("new")
+    _add_plan_inputs(diff)
+
+    sub.add_parser("kinds", help="list the check kinds plans can use")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asrcheck",
+        description="Check that this machine can reach what Azure Site Recovery needs.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"asrcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_run(sub)
+    _add_plan_commands(sub)
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    # Imported here so that `asrcheck --version` and `--help` stay fast.
+    if args.command == "run":
+        from runner.commands import run as command
+    elif args.command == "validate":
+        from runner.commands import validate as command  # type: ignore[no-redef]
+    elif args.command == "show":
+        from runner.commands import show as command  # type: ignore[no-redef]
+    elif args.command == "list":
+        from runner.commands import list_plans as command  # type: ignore[no-redef]
+    elif args.command == "schema":
+        from runner.commands import schema as command  # type: ignore[no-redef]
+    elif args.command == "diff":
+        from runner.commands import diff as command  # type: ignore[no-redef]
+    elif args.command == "kinds":
+        from runner.commands import kinds as command  # type: ignore[no-redef]
+    else:  # pragma: no cover - argparse rejects unknown commands
+        raise NotImplementedError(args.command)
+    return command.main(args)
+
+
+@contextmanager
+def _exit_codes(result: list[int]) -> Iterator[None]:
+    """The one place that turns exceptions into exit codes and one-line messages."""
+    try:
+        yield
+    except PlanError as error:
+        for problem in error.problems:
+            print(f"asrcheck: {problem}", file=sys.stderr)
+        result.append(EXIT_USAGE)
+    except UsageError as error:
+        print(f"asrcheck: {error}", file=sys.stderr)
+        result.append(EXIT_USAGE)
+    except KeyboardInterrupt:
+        print("asrcheck: interrupted", file=sys.stderr)
+        result.append(EXIT_INTERRUPTED)
+    except Exception as error:  # the CLI's last resort; checks have their own
+        print(f"asrcheck: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        result.append(EXIT_INTERNAL)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    result: list[int] = []
+    with _exit_codes(result):
+        result.append(_dispatch(args))
+    return result[-1]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""The two contracts a check kind module satisfies, and the records they exchange.
+
+* A **stage kind** (`dns`, `tcp`, `tls`, `http`, ...) is one link of an endpoint's chain.
+  The engine calls `run(probe, ctx)` once per endpoint and route; it gets the endpoint,
+  the route and what earlier stages learned (`probe.state`), and returns a `StageOutcome`.
+* A **step kind** (`machine`, `proxy-config`, `ntp`, ...) is a standalone step of a plan.
+  The engine calls `run(step, ctx)` and gets one or more `StepOutcome`s.
+
+Kinds report expected failures (NXDOMAIN, refused, untrusted certificate) as outcomes with
+a reason code from `runner.reasons`; they never raise for them. The engine turns anything
+that does escape into an `error` result, and enforces the timeout (`asyncio.wait_for`).
+Work done in threads (`asyncio.to_thread`) cannot be cancelled: such kinds must bound
+their own blocking calls (subprocess timeouts, socket timeouts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from runner.context import Context, ProxySetting
+from runner.model import Endpoint, Step
+from runner.results import Route, Status
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One endpoint checked over one route."""
+
+    endpoint: Endpoint
+    route: Route
+    #: The proxy to go through (with credentials) when `route.kind == "proxy"`.
+    proxy: ProxySetting | None
+    #: Seconds this stage may take.
+    timeout: float
+    #: What earlier stages of this chain learned, e.g. {"addresses": ["20.1.2.3"]}.
+    state: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """What a stage saw, judged."""
+
+    status: Status
+    reason: str
+    detail: str
+    #: The equivalent manual command, e.g. "nslookup login.microsoftonline.com".
+    command: str = ""
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    #: Added to `probe.state` for the next stages.
+    state: Mapping[str, Any] = field(default_factory=dict)
+    #: Extra hint text on top of the reason's default hint.
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """One result of a standalone step; a collector may return several."""
+
+    #: What was checked or collected, e.g. "machine", "proxy:ProxyInfo.conf".
+    check: str
+    status: Status
+    reason: str
+    detail: str
+    command: str = ""
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    hint: str = ""
+
+
+class StageKind(Protocol):
+    """A module that is one stage of an endpoint chain."""
+
+    #: One line for `asrcheck kinds` and the docs.
+    SUMMARY: str
+
+    async def run(self, probe: Probe, ctx: Context) -> StageOutcome: ...
+
+
+class StepKind(Protocol):
+    """A module that runs a standalone step."""
+
+    SUMMARY: str
+    #: JSON Schema (Draft 2020-12) of the step's `with:` block.
+    PARAMS_SCHEMA: Mapping[str, Any]
+
+    async def run(self, step: Step, ctx: Context) -> list[StepOutcome]: ...
