@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from runner import __version__
@@ -213,25 +214,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Command name -> module in runner/commands; each module has `main(args) -> int`.
+_COMMANDS = {
+    "run": "run",
+    "validate": "validate",
+    "show": "show",
+    "list": "list_plans",
+    "schema": "schema",
+    "diff": "diff",
+    "kinds": "kinds",
+}
+
+
 def _dispatch(args: argparse.Namespace) -> int:
-    # Imported here so that `asrcheck --version` and `--help` stay fast.
-    if args.command == "run":
-        from runner.commands import run as command
-    elif args.command == "validate":
-        from runner.commands import validate as command  # type: ignore[no-redef]
-    elif args.command == "show":
-        from runner.commands import show as command  # type: ignore[no-redef]
-    elif args.command == "list":
-        from runner.commands import list_plans as command  # type: ignore[no-redef]
-    elif args.command == "schema":
-        from runner.commands import schema as command  # type: ignore[no-redef]
-    elif args.command == "diff":
-        from runner.commands import diff as command  # type: ignore[no-redef]
-    elif args.command == "kinds":
-        from runner.commands import kinds as command  # type: ignore[no-redef]
-    else:  # pragma: no cover - argparse rejects unknown commands
-        raise NotImplementedError(args.command)
-    return command.main(args)
+    # Imported on demand so that `asrcheck --version` and `--help` stay fast.
+    module = importlib.import_module(f"runner.commands.{_COMMANDS[args.command]}")
+    command: Callable[[argparse.Namespace], int] = module.main
+    return command(args)
 
 
 @contextmanager
