@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -26,7 +26,7 @@ class _Step:
     """A step kind for tests with a small parameter schema."""
 
     SUMMARY = "test step with a count"
-    PARAMS_SCHEMA = {
+    PARAMS_SCHEMA: ClassVar[dict[str, Any]] = {
         "type": "object",
         "additionalProperties": False,
         "properties": {"count": {"type": "integer", "minimum": 1, "maximum": 10}},

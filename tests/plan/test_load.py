@@ -42,9 +42,15 @@ def test_variables_tables_and_typed_substitution() -> None:
 
 
 def test_for_each_expands_one_endpoint_per_element() -> None:
-    plan = load_plan(FULL, variables=["region=westeurope", "storage_account=aaa", "storage_account=bbb,ccc"])
+    plan = load_plan(
+        FULL, variables=["region=westeurope", "storage_account=aaa", "storage_account=bbb,ccc"]
+    )
     hosts = [e.host for e in plan.endpoints if e.id.startswith("cache-")]
-    assert hosts == ["aaa.blob.core.windows.net", "bbb.blob.core.windows.net", "ccc.blob.core.windows.net"]
+    assert hosts == [
+        "aaa.blob.core.windows.net",
+        "bbb.blob.core.windows.net",
+        "ccc.blob.core.windows.net",
+    ]
 
 
 def test_for_each_with_empty_list_gives_one_skipped_entry() -> None:
@@ -59,7 +65,10 @@ def test_null_table_entry_makes_endpoint_not_applicable() -> None:
     plan = load_plan(FULL, variables=["region=westeurope", "cloud=AzureChinaCloud"])
     entra = _by_id(plan)["entra-id"]
     assert not entra.enabled
-    assert entra.skip_reason == "not applicable: tables.login_host has no value for cloud=AzureChinaCloud"
+    assert (
+        entra.skip_reason
+        == "not applicable: tables.login_host has no value for cloud=AzureChinaCloud"
+    )
     assert skip_code(entra.skip_reason) == "not-applicable"
 
 
@@ -75,7 +84,9 @@ def test_sections_default_enable_disable() -> None:
 def test_missing_required_variable_is_an_error_naming_it() -> None:
     with pytest.raises(PlanError) as caught:
         load_plan(FULL)
-    assert _messages(caught.value) == ["required variable 'region' not given; give --var region=VALUE"]
+    assert _messages(caught.value) == [
+        "required variable 'region' not given; give --var region=VALUE"
+    ]
     assert str(caught.value.problems[0].location).endswith("full.yaml:19:3")
 
 
@@ -144,11 +155,16 @@ def test_provider_used_only_when_asked(tmp_path: Path, monkeypatch: pytest.Monke
     plan_file = _plan_with_provider(tmp_path)
     plan = load_plan(plan_file, use_providers=True)
     assert plan.variables["region"] == "japaneast" and calls == [1]
-    assert load_plan(plan_file, use_providers=True, variables=["region=westus"]).variables["region"] == "westus"
+    assert (
+        load_plan(plan_file, use_providers=True, variables=["region=westus"]).variables["region"]
+        == "westus"
+    )
     assert calls == [1]
     with pytest.raises(PlanError) as caught:
         load_plan(plan_file)
-    assert _messages(caught.value) == ["variable 'region' not given (would be read from test-region at run time)"]
+    assert _messages(caught.value) == [
+        "variable 'region' not given (would be read from test-region at run time)"
+    ]
     assert calls == [1]
     load_plan(plan_file, require_vars=False)
     assert calls == [1]

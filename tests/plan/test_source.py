@@ -35,7 +35,9 @@ def test_oversize_file_is_refused_before_parsing(tmp_path: Path) -> None:
     path.write_bytes(b"a: " + b"x" * MAX_BYTES + b"\n")
     with pytest.raises(PlanError) as caught:
         load_file(path, "big.yaml")
-    assert [str(p) for p in caught.value.problems] == ["big.yaml:1:1: file larger than 1024 KiB; is this a plan?"]
+    assert [str(p) for p in caught.value.problems] == [
+        "big.yaml:1:1: file larger than 1024 KiB; is this a plan?"
+    ]
 
 
 def test_alias_bomb_stops_at_the_node_budget(monkeypatch: pytest.MonkeyPatch) -> None:
