@@ -39,6 +39,8 @@ class _Step:
 @pytest.fixture(autouse=True)
 def test_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     """Registers dns/tcp/tls/http stages and a `probe` step; built-in plans from data/builtin."""
+    monkeypatch.setattr(registry, "STAGES", {})  # only these fakes, whatever is registered
+    monkeypatch.setattr(registry, "STEPS", {})
     for name in ("dns", "tcp", "tls", "http"):
         monkeypatch.setitem(registry.STAGES, name, _Stage(name))
     monkeypatch.setitem(registry.STEPS, "probe", _Step())
