@@ -73,11 +73,13 @@ def validate(document):
 def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("HTTPS_PROXY", raising=False)
     monkeypatch.delenv("https_proxy", raising=False)
-    with TlsServer(pki, "valid", ["ok.test"], HttpBehaviour(status=400)) as good, TlsServer(
-        pki, "untrusted", ["mitm.test"]
-    ) as mitm, DnsServer(
-        {"ok.test": ["127.0.0.1"], "mitm.test": ["127.0.0.1"], "down.test": ["127.0.0.1"]}
-    ) as dns:
+    with (
+        TlsServer(pki, "valid", ["ok.test"], HttpBehaviour(status=400)) as good,
+        TlsServer(pki, "untrusted", ["mitm.test"]) as mitm,
+        DnsServer(
+            {"ok.test": ["127.0.0.1"], "mitm.test": ["127.0.0.1"], "down.test": ["127.0.0.1"]}
+        ) as dns,
+    ):
         plan = _plan(
             tmp_path,
             [
@@ -99,9 +101,8 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     assert re.search(r"^FAIL  tcp    closed .*refused", console, re.M)
     assert re.search(r"^FAIL  tls    inspected .*Contoso TLS Inspection", console, re.M)
     assert "Allow service tag AzureSiteRecovery" in console
-    assert console.rstrip().endswith(
-        "VERDICT: FAIL: a required check failed: ASR will not work from this machine until it is fixed"
-    )
+    verdict = "VERDICT: FAIL: a required check failed: ASR will not work from this machine"
+    assert console.rstrip().endswith(f"{verdict} until it is fixed")
     assert "\033[" not in console
     report = validate(json.loads(out.read_text()))
     assert report["summary"]["verdict"] == "fail" and report["summary"]["exit_code"] == 1
@@ -112,16 +113,25 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     assert reasons[("closed", "tcp")] == "refused"
     assert reasons[("inspected", "tls")] == "cert-untrusted"
     assert report["plan"]["sections"] == [
-        {"name": "optional", "description": "An optional section.", "enabled": False, "why": "default"}
+        {
+            "name": "optional",
+            "description": "An optional section.",
+            "enabled": False,
+            "why": "default",
+        }
     ]
     assert not list(tmp_path.glob(".report.json.*"))  # no temporary file left behind
 
 
 def test_quiet_json_to_stdout_and_proxy_credentials(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("ASRCHECK_PROXY_PASSWORD", "pr0xy-pass")
-    with TlsServer(pki, "valid", ["ok.test"]) as good, ConnectProxy(
-        {"ok.test": good.port}, mode="auth", credentials=("bob", "pr0xy-pass")
-    ) as proxy, DnsServer({}) as dns:
+    with (
+        TlsServer(pki, "valid", ["ok.test"]) as good,
+        ConnectProxy(
+            {"ok.test": good.port}, mode="auth", credentials=("bob", "pr0xy-pass")
+        ) as proxy,
+        DnsServer({}) as dns,
+    ):
         plan = _plan(tmp_path, [("healthy", "ok.test", 443, True)])
         argv = ["run", plan, "--dns-server", f"127.0.0.1:{dns.port}", "--ca-bundle", ca_bundle]
         argv += ["--proxy", proxy.url, "--proxy-user", "bob", "--format", "json", "-q"]
@@ -140,8 +150,12 @@ def test_quiet_json_to_stdout_and_proxy_credentials(pki, ca_bundle, tmp_path, ca
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("10.0.0.4", ("10.0.0.4", 53)), ("127.0.0.1:5353", ("127.0.0.1", 5353)),
-     ("::1", ("::1", 53)), ("[::1]:54", ("::1", 54))],
+    [
+        ("10.0.0.4", ("10.0.0.4", 53)),
+        ("127.0.0.1:5353", ("127.0.0.1", 5353)),
+        ("::1", ("::1", 53)),
+        ("[::1]:54", ("::1", 54)),
+    ],
 )
 def test_dns_server_values(text, expected):
     assert parse_dns_server(text) == expected
