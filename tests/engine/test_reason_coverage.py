@@ -24,3 +24,9 @@ def test_every_network_and_engine_reason_is_produced_by_a_test():
     )
     quoted = set(re.findall(r"""["']([a-z][a-z0-9-]*)["']""", sources))
     assert sorted(wanted - quoted) == []
+
+
+def test_readme_lists_every_reason_code_in_order():
+    readme = (HERE.parents[1] / "README.md").read_text()
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| ([a-z]+) \| (.+) \|$", readme, re.M)
+    assert rows == [(code, r.stage, r.meaning) for code, r in REASONS.items()]
