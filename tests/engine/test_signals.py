@@ -6,7 +6,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import jsonschema
@@ -54,14 +53,12 @@ def test_signal_stops_the_run(tmp_path, signum):
             while "PASS  dns" not in child.stdout.readline():  # running: DNS done, TCP hangs
                 assert child.poll() is None, child.stderr.read() if child.stderr else ""
             child.send_signal(signum)
-            sent = time.monotonic()
+            # Stage timeouts are 60 s: only a prompt stop ends before this bound.
             out, err = child.communicate(timeout=30)
-            took = time.monotonic() - sent
         finally:
             if child.poll() is None:
                 child.kill()
     assert child.returncode == 130, err
-    assert took < 25  # bounded: far below the 60 s stage timeouts
     document = json.loads(report.read_text())
     jsonschema.Draft202012Validator(
         json.loads((schemas_dir() / "report.schema.json").read_text())
