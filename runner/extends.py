@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from runner import resources, schema, source
+from runner import resources, source, validation
 from runner.errors import PlanError, Problem
 from runner.source import DataPath, SourceMap, problem
 
@@ -51,7 +51,7 @@ def _builtins() -> str:
 
 def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> tuple[dict[str, Any], SourceMap]:
     data, smap = source.load_file(path, name)
-    problems = schema.check_plan(data, smap)
+    problems = validation.check_plan(data, smap)
     if problems:
         raise PlanError(problems)
     parent_ref = data.get("extends")
