@@ -104,6 +104,10 @@ class _Merge:
         for from_child, tree in ((False, self.parent), (True, self.child)):
             for name, value in (tree.get(key) or {}).items():
                 if depth == 2 and isinstance(value, dict):
+                    source_map = self.cmap if from_child else self.pmap
+                    self.smap.values[(key, name)] = source_map.at((key, name))
+                    self.smap.keys[(key, name)] = source_map.key_at((key, name))
+                    self.data.setdefault(key, {}).setdefault(name, {})
                     for inner, item in value.items():
                         self.take((key, name, inner), item, from_child)
                 else:
