@@ -75,6 +75,8 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["plan"]["variables"]["token"] == "***"
+    assert data["endpoints"][0]["hint"] == "The secret *** never shows."
+    assert "s3cr3t-value" not in out
     first = data["endpoints"][0]
     assert {"id", "host", "port", "section", "enabled", "purpose", "skip_reason"} <= set(first)
     assert [e["id"] for e in data["endpoints"]] == ["entra-id", "regional", "cache", "extra-one"]
