@@ -174,3 +174,13 @@ def test_usage_errors_are_one_line_and_exit_2(
     assert out == ""
     assert len(err.splitlines()) == 1 and err.startswith("asrcheck")
     assert "--help" in err
+
+
+def test_validate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    code, out, _ = run(capsys, "validate", missing, "no-such-builtin")
+    assert code == 2
+    assert out.splitlines() == [
+        f"{missing}: file not found",
+        "no-such-builtin: no built-in plan 'no-such-builtin' (built-in: base)",
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from runner import resources
+from runner import cli, resources
 from runner.schema import plan_schema, schema_text
 from runner.source import load_file
 
@@ -40,3 +40,12 @@ def test_builtin_plans_point_editors_at_the_schema(path: Path) -> None:
     assert first.endswith("schemas/plan.schema.json")
     data, _ = load_file(path)
     assert data["name"] == path.stem
+
+
+REAL_PLANS = sorted((ROOT / "plans").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", REAL_PLANS, ids=lambda p: p.stem)
+def test_shipped_plans_validate(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resources, "plans_dir", lambda: ROOT / "plans")
+    assert cli.main(["validate", str(path)]) == 0
