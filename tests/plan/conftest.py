@@ -10,6 +10,8 @@ import pytest
 from runner import registry, resources
 
 DATA = Path(__file__).parent / "data"
+#: The registry as the package builds it (the fixture below replaces it with test kinds).
+REAL_STAGES, REAL_STEPS = registry.STAGES, registry.STEPS
 
 
 class _Stage:
@@ -39,6 +41,8 @@ class _Step:
 @pytest.fixture(autouse=True)
 def test_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     """Registers dns/tcp/tls/http stages and a `probe` step; built-in plans from data/builtin."""
+    monkeypatch.setattr(registry, "STAGES", {})  # only these fakes, whatever is registered
+    monkeypatch.setattr(registry, "STEPS", {})
     for name in ("dns", "tcp", "tls", "http"):
         monkeypatch.setitem(registry.STAGES, name, _Stage(name))
     monkeypatch.setitem(registry.STEPS, "probe", _Step())
