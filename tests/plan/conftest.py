@@ -12,6 +12,7 @@ from runner import registry, resources, var_sources
 DATA = Path(__file__).parent / "data"
 #: The registry as the package builds it (the fixture below replaces it with test kinds).
 REAL_STAGES, REAL_STEPS = registry.STAGES, registry.STEPS
+REAL_PROVIDERS = var_sources.PROVIDERS
 
 
 class _Stage:
