@@ -107,8 +107,10 @@ class Substituter:
                 )
                 self.problems.append(problem(self.smap, path, message))
                 value = UNRESOLVED
-            if value is UNRESOLVED:
-                return self._leave(text, path)
+            if value is UNRESOLVED:  # keep the reference as written; resolve the rest
+                self.unresolved.add(path)
+                pieces.append(match.group(0))
+                continue
             pieces.append(self._as_text(value))
         rest = text[position:]
         if "${" in rest:
