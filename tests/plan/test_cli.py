@@ -51,7 +51,8 @@ def test_validate_checks_given_values(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = run(capsys, "validate", FULL, "--var", "cloud=Mars", "--var", "regoin=x")
     assert code == 2
     assert out.splitlines() == [
-        f"{FULL}: --var regoin: unknown variable (did you mean 'region'?)",
+        f"{FULL}: --var regoin: unknown variable (did you mean 'region'?;"
+        " variables: api_port, cloud, region, storage_account, token)",
         f"{FULL}: --var cloud: variable 'cloud': 'Mars' is not one of: AzureCloud, AzureChinaCloud",
     ]
 
