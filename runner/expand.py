@@ -183,7 +183,9 @@ class Substituter:
         size = len(origin)
         unresolved = {path[size:] for path in self.unresolved}
         reason = (
-            f"{NOT_APPLICABLE}{'; '.join(self.not_applicable)}" if self.not_applicable else None
+            f"{NOT_APPLICABLE}{'; '.join(dict.fromkeys(self.not_applicable))}"
+            if self.not_applicable
+            else None
         )
         return Item(data, origin, reason, unresolved)
 

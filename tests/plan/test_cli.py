@@ -76,7 +76,9 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["plan"]["variables"]["token"] == "***"
-    assert data["endpoints"][0]["hint"] == "The secret *** never shows."
+    assert data["endpoints"][0]["hint"] == (
+        "The secret *** never shows; login.microsoftonline.com is the sign-in host."
+    )
     assert "s3cr3t-value" not in out
     first = data["endpoints"][0]
     assert {"id", "host", "port", "section", "enabled", "purpose", "skip_reason"} <= set(first)
