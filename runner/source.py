@@ -186,9 +186,22 @@ def _decode(raw: bytes, file: str) -> str:
         ) from None
 
 
+def _check_depth(text: str) -> None:
+    """Refuses deep nesting before composing: libyaml's composer recurses in C."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def _compose(text: str, file: str) -> Any:
     loader = _Loader(text)
     try:
+        _check_depth(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -202,7 +215,10 @@ def _compose(text: str, file: str) -> Any:
         raise PlanError([Problem(message, where)]) from None
     except yaml.YAMLError as error:
         raise PlanError([Problem(f"YAML error: {error}", Location(file, 1, 1))]) from None
-    except RecursionError:
+    except _TooDeep as error:
+        where = _location(file, error.node.start_mark)
+        raise PlanError([Problem(f"nesting deeper than {MAX_DEPTH} levels", where)]) from None
+    except RecursionError:  # the pure-Python parser, should libyaml be missing
         raise PlanError([Problem("YAML nesting is too deep", Location(file, 1, 1))]) from None
     finally:
         loader.dispose()
@@ -223,7 +239,8 @@ def load_text(text: str, file: str) -> tuple[dict[str, Any], SourceMap]:
         data = walker.walk(node, (), 0)
     except _TooDeep as error:
         where = _location(file, error.node.start_mark)
-        raise PlanError([Problem(f"nesting deeper than {MAX_DEPTH} levels", where)]) from None
+        message = f"nesting deeper than {MAX_DEPTH} levels, counting aliases (recursive alias?)"
+        raise PlanError([Problem(message, where)]) from None
     except _TooBig as error:
         where = _location(file, error.node.start_mark)
         message = f"more than {MAX_NODES} values after expanding aliases (alias bomb?)"
