@@ -20,8 +20,8 @@ _TOKEN = re.compile(r"\$\$\{|\$\{([^{}]*)\}")
 _REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\])?$")
 
 #: skip_reason prefixes, mapped to reason codes by `skip_code()`.
-NOT_APPLICABLE = "not applicable: "
-MISSING_INPUT = "missing input: "
+NOT_APPLICABLE = "not-applicable: "
+MISSING_INPUT = "missing-input: "
 
 
 def skip_code(skip_reason: str | None) -> str:

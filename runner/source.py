@@ -9,7 +9,6 @@ beside the data (nothing is injected into it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -264,14 +263,3 @@ def load_file(path: Path, file: str | None = None) -> tuple[dict[str, Any], Sour
         message = f"file larger than {MAX_BYTES // 1024} KiB; is this a plan?"
         raise PlanError([Problem(message, Location(name, 1, 1))])
     return load_text(_decode(raw, name), name)
-
-
-def iter_paths(value: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, Any]]:
-    """Every (path, value) in a plain data tree, depth first."""
-    yield path, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from iter_paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from iter_paths(item, (*path, index))

@@ -67,7 +67,7 @@ def test_show_text_has_yaml_then_table(capsys: pytest.CaptureFixture[str]) -> No
     assert table[2].split()[:5] == ["regional", "jpe-asr.example.com", "8443", "-", "yes"]
     assert (
         "cache" in table[3]
-        and "[skipped: missing input: No cache storage account given.]" in table[3]
+        and "[skipped: missing-input: No cache storage account given.]" in table[3]
     )
 
 

@@ -57,7 +57,7 @@ def test_for_each_with_empty_list_gives_one_skipped_entry() -> None:
     plan = load_plan(FULL, variables=["region=westeurope"])
     cache = _by_id(plan)["cache"]
     assert not cache.enabled
-    assert cache.skip_reason == "missing input: No cache storage account given."
+    assert cache.skip_reason == "missing-input: No cache storage account given."
     assert cache.host == "${item}.blob.core.windows.net"
     assert skip_code(cache.skip_reason) == "missing-input"
 
@@ -68,7 +68,7 @@ def test_null_table_entry_makes_endpoint_not_applicable() -> None:
     assert not entra.enabled
     assert (
         entra.skip_reason
-        == "not applicable: tables.login_host has no value for cloud=AzureChinaCloud"
+        == "not-applicable: tables.login_host has no value for cloud=AzureChinaCloud"
     )
     assert skip_code(entra.skip_reason) == "not-applicable"
 
