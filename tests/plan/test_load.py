@@ -183,3 +183,38 @@ def test_provider_that_cannot_tell(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_valid_host_forms() -> None:
     hosts = [e.host for e in load_plan(str(GOOD / "hosts.yaml")).endpoints]
     assert hosts == ["bücher.example", "127.0.0.1", "::1", "login.microsoftonline.com."]
+
+
+def test_section_both_enabled_and_disabled() -> None:
+    with pytest.raises(PlanError) as caught:
+        load_plan(FULL, variables=["region=japaneast"], enable=["extra"], disable=["extra"])
+    assert _messages(caught.value) == ["section 'extra' is both enabled and disabled"]
+
+
+def test_typed_values_inside_text(tmp_path: Path) -> None:
+    plan_file = tmp_path / "typed.yaml"
+    plan_file.write_text(
+        (DATA / "builtin" / "base.yaml")
+        .read_text()
+        .replace("vars:\n", "vars:\n  verbose:\n    type: boolean\n    description: Flag.\n")
+        .replace(
+            "host: login.microsoftonline.com",
+            "host: login.microsoftonline.com\n    hint: v=${verbose}",
+        )
+    )
+    plan = load_plan(str(plan_file), variables=["region=westus", "verbose=yes"])
+    assert plan.endpoints[0].hint == "v=true"
+    assert plan.variables["verbose"] is True
+
+
+def test_var_file_list_as_text_and_unknown_flag(tmp_path: Path) -> None:
+    var_file = tmp_path / "v.yaml"
+    var_file.write_text("region: westeurope\nstorage_account: 'one, two'\n")
+    plan = load_plan(FULL, var_files=[str(var_file)])
+    assert plan.variables["storage_account"] == ["one", "two"]
+    with pytest.raises(PlanError) as caught:
+        load_plan(FULL, var_files=[str(var_file)], variables=["storage_account=UPPER"])
+    assert _messages(caught.value) == [
+        "--var storage_account: variable 'storage_account': 'UPPER' does not match"
+        " '^[a-z0-9]{3,24}$'"
+    ]
