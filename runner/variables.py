@@ -40,20 +40,18 @@ def declare(data: Mapping[str, Any], smap: SourceMap) -> tuple[dict[str, Var], l
     tables = data.get("tables") or {}
     for name, spec in (data.get("vars") or {}).items():
         path: DataPath = ("vars", name)
-        pattern = None
-        if "pattern" in spec:
-            try:
-                pattern = re.compile(spec["pattern"])
-            except re.error as error:
-                problems.append(problem(smap, (*path, "pattern"), f"invalid regex: {error}"))
-        if spec.get("table") is not None and spec["table"] not in tables:
-            message = f"unknown table {spec['table']!r} (tables: {_names(tables)})"
-            problems.append(problem(smap, (*path, "table"), message))
-        provider = spec.get("default_from")
-        if provider is not None and provider not in var_sources.PROVIDERS:
-            message = f"unknown provider {provider!r} (known: {_names(var_sources.PROVIDERS)})"
-            problems.append(problem(smap, (*path, "default_from"), message))
-        var = Var(
+        pattern, wrong = _pattern(spec.get("pattern"))
+        if wrong:
+            problems.append(problem(smap, (*path, "pattern"), wrong))
+        problems += [
+            problem(smap, (*path, key), text) for key, text in _spec_problems(spec, tables)
+        ]
+        if name == "item":
+            message = "the name 'item' is reserved for the element of a for_each endpoint"
+            problems.append(problem(smap, path, message, key=True))
+        if "description" not in spec:
+            problems.append(problem(smap, path, f"variable {name!r} needs a description", key=True))
+        found[name] = var = Var(
             name=name,
             type=spec.get("type", "string"),
             required=bool(spec.get("required", "default" not in spec)),
@@ -62,18 +60,36 @@ def declare(data: Mapping[str, Any], smap: SourceMap) -> tuple[dict[str, Var], l
             pattern=pattern,
             table=spec.get("table"),
             secret=bool(spec.get("secret", False)),
-            default_from=provider,
+            default_from=spec.get("default_from"),
         )
-        if "description" not in spec:
-            problems.append(problem(smap, path, f"variable {name!r} needs a description", key=True))
-        found[name] = var
         if var.default is not _MISSING:
-            where = (*path, "default")
             value, wrong = from_yaml(var, var.default)
             wrong = wrong or check_value(var, value, tables)
             if wrong:
-                problems.append(problem(smap, where, wrong))
+                problems.append(problem(smap, (*path, "default"), wrong))
     return found, problems
+
+
+def _pattern(text: str | None) -> tuple[re.Pattern[str] | None, str | None]:
+    if text is None:
+        return None, None
+    try:
+        return re.compile(text), None
+    except re.error as error:
+        return None, f"invalid regex: {error}"
+
+
+def _spec_problems(spec: Mapping[str, Any], tables: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, message) for a table or provider the declaration names but that is not there."""
+    found = []
+    table = spec.get("table")
+    if table is not None and table not in tables:
+        found.append(("table", f"unknown table {table!r} (tables: {_names(tables)})"))
+    provider = spec.get("default_from")
+    if provider is not None and provider not in var_sources.PROVIDERS:
+        known = _names(var_sources.PROVIDERS)
+        found.append(("default_from", f"unknown provider {provider!r} (known: {known})"))
+    return found
 
 
 def _names(items: Mapping[str, Any]) -> str:
