@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from runner import expand, registry, schema, sections, validation
-from runner import variables as varmod
+from runner import expand, registry, schema, sections, validation, var_input
 from runner.errors import PlanError, Problem
 from runner.expand import Item, Substituter
 from runner.extends import is_builtin_name, load_tree
 from runner.hostname import host_problem
 from runner.model import Endpoint, Plan, Section, Step
 from runner.source import SourceMap, dotted, problem
+from runner.variables import Var, declare
 
 _CHAIN = ("dns", "tcp", "tls", "http")
 
@@ -74,11 +74,11 @@ def _variables(
     *,
     use_providers: bool,
     require_vars: bool,
-) -> tuple[dict[str, varmod.Var], dict[str, Any], list[Problem]]:
+) -> tuple[dict[str, Var], dict[str, Any], list[Problem]]:
     """Declared variables, their final values, and the problems found on the way."""
-    decl, problems = varmod.declare(data, smap)
-    given = varmod.gather(decl, data.get("tables") or {}, flags, var_files)
-    values, found = varmod.finish(
+    decl, problems = declare(data, smap)
+    given = var_input.gather(decl, data.get("tables") or {}, flags, var_files)
+    values, found = var_input.finish(
         decl, given.values, smap, use_providers=use_providers, require_vars=require_vars
     )
     return decl, values, problems + given.problems + found
@@ -182,7 +182,7 @@ def _build(
     ref: str,
     data: dict[str, Any],
     values: dict[str, Any],
-    decl: dict[str, varmod.Var],
+    decl: dict[str, Var],
     switched: list[Section],
     defaults: dict[str, Any],
     endpoints: list[Item],
