@@ -12,6 +12,7 @@ from runner import var_sources
 from runner.errors import Problem
 from runner.source import DataPath, SourceMap, problem
 
+#: The default of a variable declared without one.
 MISSING: Any = object()
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
