@@ -71,10 +71,11 @@ def _session_facts(tls: ssl.SSLSocket) -> dict[str, Any]:
 
 def _chain(tls: ssl.SSLSocket) -> list[dict[str, Any]]:
     """The leaf, or the whole chain when this Python can give it (3.13+)."""
-    getter = getattr(tls, "get_verified_chain", None) or getattr(tls, "get_unverified_chain", None)
     ders: list[bytes] = []
-    if getter is not None:
-        ders = [item for item in getter() if isinstance(item, bytes)]
+    for name in ("get_verified_chain", "get_unverified_chain"):
+        getter = getattr(tls, name, None)
+        if getter is not None and not ders:
+            ders = [item for item in getter() if isinstance(item, bytes)]
     if not ders:
         leaf = tls.getpeercert(binary_form=True)
         ders = [leaf] if leaf else []

@@ -197,3 +197,12 @@ def test_system_resolver_reads_the_hosts_file(pki, ca_bundle):
     assert stages["dns"].facts["resolver"] == "system"
     assert stages["dns"].command == "nslookup localhost"
     assert stages["tls"].status is Status.PASS
+
+
+def test_ip_literal_host_needs_no_lookup(pki, ctx_for):
+    with TlsServer(pki, "valid", ["127.0.0.1"]) as tls, DnsServer({}) as dns:
+        report = run(plan_of(endpoint("ip", "127.0.0.1", tls.port)), ctx_for(dns))
+    stages = by_check(report, "ip")
+    assert stages["dns"].facts["resolver"] == "none"
+    assert all(r.status is Status.PASS for r in stages.values())
+    assert dns.queries == []
