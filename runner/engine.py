@@ -102,6 +102,14 @@ async def _chain(
         )
         started, clock = now_iso(), time.monotonic()
         outcome = await _run_stage(name, probe, ctx)
+        logger.debug(
+            "{} {} over {}: {} {}",
+            endpoint.id,
+            name,
+            probe.route.label(),
+            outcome.status,
+            outcome.reason,
+        )
         rec.emit(job, _stage_result(job, name, outcome, started, time.monotonic() - clock))
         state.update(outcome.state)
         if outcome.status in (Status.FAIL, Status.ERROR):

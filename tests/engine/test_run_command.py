@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from runner import cli
+from runner import cli, registry
 from runner.commands.run import parse_dns_server
 from runner.errors import UsageError
 from runner.resources import schemas_dir
@@ -185,3 +185,24 @@ def test_report_schema_file_is_current():
     enum = SCHEMA["properties"]["results"]["items"]["properties"]["reason"]["enum"]
     assert enum == list(REASONS)
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+class _Broken:
+    SUMMARY = "raises"
+
+    async def run(self, probe, ctx):
+        raise RuntimeError("kaboom")
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_internal_error_traceback_only_with_verbose(tmp_path, capsys, monkeypatch, verbose):
+    monkeypatch.setitem(registry.STAGES, "broken", _Broken())
+    plan = Path(_plan(tmp_path, [("e", "127.0.0.1", 9, True)]))
+    plan.write_text(
+        plan.read_text().replace("    timeout: 2\n", "    timeout: 2\n    chain: [broken]\n")
+    )
+    code = cli.main(["run", str(plan), "--no-color", *(["-v"] if verbose else [])])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "ERROR broken e (127.0.0.1:9) direct: RuntimeError: kaboom" in captured.out
+    assert ("Traceback" in captured.err) is verbose
