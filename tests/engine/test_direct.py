@@ -128,7 +128,10 @@ def test_tls_protocol_too_old(pki, ctx_for):
         pytest.skip(why)
     with TlsServer(pki, "legacy", [HOST]) as tls, DnsServer({HOST: ["127.0.0.1"]}) as dns:
         report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
-    assert by_check(report, "e")["tls"].reason == "tls-protocol"
+    result = by_check(report, "e")["tls"]
+    assert result.reason == "tls-protocol"
+    assert result.facts["server_version"] in ("TLSv1", "TLSv1.1")
+    assert "the server only offers TLSv1" in result.detail
 
 
 def test_tls_reset_after_client_hello(ctx_for):
