@@ -101,8 +101,9 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     assert re.search(r"^FAIL  tcp    closed .*refused", console, re.M)
     assert re.search(r"^FAIL  tls    inspected .*Contoso TLS Inspection", console, re.M)
     assert "Allow service tag AzureSiteRecovery" in console
-    verdict = "VERDICT: FAIL: a required check failed: ASR will not work from this machine"
-    assert console.rstrip().endswith(f"{verdict} until it is fixed")
+    verdict = "VERDICT: FAIL: a required check failed: fix the failures above"
+    assert console.rstrip().endswith(f"{verdict} (see 'what to do' under each)")
+    assert "Error codes this causes: 151196." in console
     assert "\033[" not in console
     report = validate(json.loads(out.read_text()))
     assert report["summary"]["verdict"] == "fail" and report["summary"]["exit_code"] == 1
