@@ -145,6 +145,9 @@ def test_quiet_json_to_stdout_and_proxy_credentials(pki, ca_bundle, tmp_path, ca
     assert (proxy_result["check"], proxy_result["reason"]) == ("proxy", "proxy-auth-unsupported")
     assert proxy_result["route"]["proxy"] == f"http://bob:***@127.0.0.1:{proxy.port}"
     assert "pr0xy-pass" not in captured.out + captured.err
+    assert report["command_line"].startswith(f"asrcheck run {plan} --dns-server 127.0.0.1:")
+    assert f"--proxy {proxy.url} --proxy-user bob" in report["command_line"]
+    assert report["command_line"].endswith("--quiet --format json")
     assert "VERDICT: WARN" in captured.err
     assert "PASS " not in captured.err  # quiet: no per-check lines
 
