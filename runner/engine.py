@@ -30,6 +30,7 @@ GRACE_S = 0.5
 
 
 def now_iso() -> str:
+    """Now, UTC, ISO 8601 with milliseconds: `2026-11-25T18:30:00.123Z`."""
     moment = datetime.datetime.now(datetime.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 

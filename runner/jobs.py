@@ -60,6 +60,7 @@ class Recorder:
         self.sink = sink
 
     def emit(self, job: Job, result: CheckResult) -> None:
+        """Records `result` for `job` and hands it to the sink."""
         job.done.append(result)
         self.sink.result(result)
 
@@ -90,6 +91,7 @@ def skip_reason(text: str | None) -> tuple[str, str]:
 
 
 def endpoint_template(endpoint: Endpoint, route: Route) -> CheckResult:
+    """The fields every result of this endpoint and route shares."""
     return CheckResult(
         check="",
         status=Status.SKIP,

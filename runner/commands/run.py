@@ -35,6 +35,7 @@ PASSWORD_ENV = "ASRCHECK_PROXY_PASSWORD"
 
 
 def main(args: argparse.Namespace) -> int:
+    """`asrcheck run`: load the plan, run it, return the exit code."""
     handler = _console_logging(bool(getattr(args, "verbose", False)))
     try:
         return execute(load(args), args)

@@ -6,11 +6,13 @@ from runner.kinds.base import Probe
 
 
 def nslookup(probe: Probe, server: str | None = None) -> str:
+    """`nslookup HOST [SERVER]`."""
     host = probe.endpoint.host
     return f"nslookup {host} {server}" if server else f"nslookup {host}"
 
 
 def tcp(probe: Probe, target: str | None = None) -> str:
+    """`nc -vz HOST PORT`, with the PowerShell equivalent."""
     host = target or probe.endpoint.host
     port = probe.endpoint.port
     return f"nc -vz {host} {port}  (Windows: Test-NetConnection {host} -Port {port})"
@@ -25,6 +27,7 @@ def curl(probe: Probe) -> str:
 
 
 def openssl(probe: Probe) -> str:
+    """`openssl s_client` with SNI, through the route's proxy when there is one."""
     host, port = probe.endpoint.host, probe.endpoint.port
     via = ""
     if probe.route.kind == "proxy" and probe.route.proxy:

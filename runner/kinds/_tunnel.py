@@ -24,6 +24,7 @@ class TunnelResult:
 
 
 def proxy_address(url: str) -> tuple[str, int]:
+    """(host, port) of a proxy URL; the port defaults to 8080."""
     parts = urlsplit(url if "://" in url else f"http://{url}")
     return parts.hostname or "", parts.port or 8080
 

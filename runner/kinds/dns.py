@@ -26,6 +26,7 @@ SUMMARY = "Resolve the host name (A/AAAA, CNAME chain) and classify the addresse
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    """Resolves the endpoint's host; the addresses go to the next stages."""
     if _is_ip(probe.endpoint.host):
         facts: dict[str, Any] = {"resolver": "none", "note": "the host is an IP address"}
         return _judge(probe, [probe.endpoint.host], facts, 0.0, _commands.nslookup(probe))

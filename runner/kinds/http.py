@@ -49,6 +49,7 @@ def _client(probe: Probe, ctx: Context) -> httpx.AsyncClient:
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    """Sends HEAD (GET if refused) and reports the answer."""
     command = _commands.curl(probe)
     url, extensions = _url(probe)
     start = time.monotonic()

@@ -16,6 +16,7 @@ SUMMARY = "Ask the route's HTTP proxy to CONNECT to the endpoint."
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    """Asks the proxy for a CONNECT tunnel, then closes it."""
     command = _commands.curl(probe)
     if probe.proxy is None:
         return StageOutcome(

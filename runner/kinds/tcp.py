@@ -29,6 +29,7 @@ _WORDS = {
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    """Connects to the first address of each family."""
     targets = _targets(probe)
     attempts = await asyncio.gather(*(_attempt(addr, probe) for addr in targets.values()))
     facts: dict[str, Any] = dict(zip(targets, attempts))

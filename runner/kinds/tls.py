@@ -30,6 +30,7 @@ _PUBLIC_CAS = ("microsoft", "digicert", "baltimore", "globalsign", "verisign", "
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    """Handshakes (in a thread: blocking sockets with timeouts)."""
     return await in_thread(lambda: _check(probe, ctx))
 
 
