@@ -9,10 +9,11 @@ Design: incremental while running, grouped at the end.
   every check that had finished.
 * `finished` (also called on Ctrl+C, SIGTERM and deadline) writes the final log in the
   order support reads it: 1 run header with end time, 2 machine, 3 proxy, 4 TLS, 5 clock,
-  6 checks grouped by endpoint and route, 7 summary (`Script Completed` or
-  `INTERRUPTED`), 8 a one-line-per-result timeline. It is written to a temporary file
-  next to the log and moved over it (`os.replace`), so the log is always either the
-  streaming version or the complete one, never half of each.
+  6 checks grouped by endpoint and route, then a one-line-per-result timeline in
+  arrival order, 7 summary, ending with `Script Completed` or `INTERRUPTED: ...`.
+  It is written to a temporary file next to the log and moved over it (`os.replace`),
+  so the log is always either the streaming version or the complete one, never half
+  of each.
 
 Every byte goes through the run's `Redactor`. I/O trouble never raises: it is reported
 once on stderr and the run goes on.
@@ -138,8 +139,8 @@ class SupportLog:
         parts = [render.header(report.info, state, report)]
         parts += [render.step_section(number, plan, results) for number in (2, 3, 4, 5)]
         parts.append(render.endpoint_section(plan, results))
-        parts.append(summary(report))
         parts.append(render.timeline(self._arrived))
+        parts.append(summary(report))
         return "".join(parts)
 
     def _write(self, text: str) -> None:

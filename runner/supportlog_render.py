@@ -2,7 +2,8 @@
 
 Pure functions from run records to text; `runner.supportlog` writes them and masks them.
 Sections, in the order support reads them: 1 run header, 2 machine, 3 proxy, 4 TLS,
-5 clock, 6 checks by endpoint (with other steps), 7 summary, 8 timeline.
+5 clock, 6 checks by endpoint (with other steps, and a timeline of results in the order
+they finished), 7 summary, whose last line is `Script Completed` or `INTERRUPTED: ...`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ TITLES = {
     5: "Clock",
     6: "Checks by endpoint",
     7: "Summary",
-    8: "Timeline: results in the order they finished",
 }
 
 
@@ -61,7 +61,8 @@ def header(info: RunInfo, state: str, report: RunReport | None = None) -> str:
     plan = info.plan
     lines = [
         RULE,
-        " asrcheck support log",
+        " asrcheck support log - Azure Site Recovery network check",
+        " 1. Run",
         RULE,
         f"Tool:          asrcheck {info.tool_version}",
         f"Plan:          {plan.name} {plan.version} ({plan.source}), scenario {plan.scenario}",
@@ -196,10 +197,11 @@ def endpoint_section(plan: Plan, results: Sequence[CheckResult]) -> str:
 
 
 def timeline(results: Iterable[tuple[str, CheckResult]]) -> str:
-    """Section 8: one line per result, in the order results arrived."""
+    """The end of section 6: one line per result, in the order results arrived."""
     lines = [
         f"{stamp}  {r.status.value.upper():5}  {r.endpoint or r.step or '-'}  {r.check}"
         f"{'  via ' + r.route.label() if r.route else ''}  {r.reason}"
         for stamp, r in results
     ]
-    return heading(8) + "\n".join(lines) + "\n"
+    title = "Timeline: results in the order they finished (local time)"
+    return f"{title}\n{'-' * len(title)}\n" + "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from typing import Any
 
 from runner.agent_proxy import PROXYINFO_LINUX
 from runner.context import Context
-from runner.kinds import machine, network, proxy_config, tls_config
+from runner.kinds import machine, proxy_config, tls_config
 from runner.kinds.base import StepOutcome
 from runner.model import Step
 from runner.registry import STEPS
