@@ -31,6 +31,7 @@ import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from string import Formatter
 from typing import IO
 
 from runner import supportlog_render as render
@@ -45,10 +46,21 @@ DEFAULT_NAMES = {
 }
 
 
+def _usable(pattern: str) -> bool:
+    """Only `{hostname}` and `{time:<strftime>}` fields, well formed."""
+    try:
+        fields = [field for _, field, _, _ in Formatter().parse(pattern) if field is not None]
+    except ValueError:
+        return False
+    return all(field in ("hostname", "time") for field in fields)
+
+
 def log_name(patterns: Mapping[str, str], platform: str, hostname: str, now: datetime) -> str:
     """The file name for this platform: the plan's pattern, else support's default."""
     family = "windows" if platform == "windows" else "linux"
     pattern = patterns.get(family) or DEFAULT_NAMES[family]
+    if not _usable(pattern):
+        pattern = DEFAULT_NAMES[family]
     short = hostname.split(".")[0] or "localhost"
     name = pattern.format(hostname=short, time=now)
     return name.replace("/", "_").replace("\\", "_")

@@ -26,6 +26,8 @@ def test_plan_pattern_overrides_the_name() -> None:
     assert log_name(patterns, "linux", "vm1.x", NOW) == "asr_vm1_2026-11-25.log"
     assert log_name(patterns, "windows", "vm1", NOW) == "ASR_Check_NW_20261125_090507.log"
     assert log_name({"linux": "../{hostname}.log"}, "linux", "vm", NOW) == ".._vm.log"
+    for bad in ("{host}.log", "{time.year}.log", "{hostname", "{0}.log"):
+        assert log_name({"linux": bad}, "linux", "vm", NOW) == "CheckNWResult_vm_202611250905.log"
 
 
 def test_path_from_options(tmp_path: Path) -> None:
