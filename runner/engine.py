@@ -1,0 +1,225 @@
+"""The generic check engine: runs a plan's steps and endpoint chains concurrently.
+
+Each stage runs under `asyncio.wait_for`, the run under a hard deadline and a stop event.
+This module holds the one catch-all that turns an escaped exception into an `error`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import functools
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from loguru import logger
+
+from runner import __version__, jobs, registry, routing
+from runner.context import Context
+from runner.events import RunInfo, RunReport, Sink
+from runner.kinds.base import Probe, StageOutcome
+from runner.model import Plan, Step
+from runner.results import CheckResult, Status
+
+#: Extra seconds the engine grants a stage over its own timeout before cutting it off.
+GRACE_S = 0.5
+
+
+def now_iso() -> str:
+    moment = datetime.datetime.now(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
+    """The engine's one catch-all: nothing raised by a kind escapes this function."""
+    try:
+        kind = registry.STAGES[name]
+        return await asyncio.wait_for(kind.run(probe, ctx), probe.timeout + GRACE_S)
+    except asyncio.TimeoutError:
+        detail = f"{name} did not finish within {probe.timeout + GRACE_S:g}s"
+        return StageOutcome(status=Status.FAIL, reason="timeout", detail=detail)
+    except Exception as error:
+        logger.opt(exception=error).debug("stage {} of {} raised", name, probe.endpoint.id)
+        detail = f"{type(error).__name__}: {error}"
+        return StageOutcome(status=Status.ERROR, reason="internal-error", detail=detail)
+
+
+def _stage_result(
+    job: jobs.Job, name: str, outcome: StageOutcome, started: str, took: float
+) -> CheckResult:
+    return job.result(
+        name,
+        outcome.status,
+        outcome.reason,
+        outcome.detail,
+        hint=outcome.hint,
+        command=outcome.command,
+        duration_s=took,
+        started_at=started,
+        facts=dict(outcome.facts),
+    )
+
+
+async def _chain(
+    job: jobs.Job, plan_route: routing.RoutePlan, ctx: Context, rec: jobs.Recorder
+) -> None:
+    assert job.endpoint is not None
+    endpoint = job.endpoint
+    state: dict[str, Any] = {}
+    failed: str | None = None
+    for name in job.expected:
+        if failed is not None:
+            detail = f"not run: the {failed} stage failed"
+            rec.emit(job, job.result(name, Status.SKIP, "skipped", detail))
+            continue
+        probe = Probe(
+            endpoint=endpoint,
+            route=plan_route.route,
+            proxy=plan_route.proxy,
+            timeout=ctx.stage_timeout(endpoint.timeout),
+            state=dict(state),
+        )
+        started, clock = now_iso(), time.monotonic()
+        outcome = await _run_stage(name, probe, ctx)
+        rec.emit(job, _stage_result(job, name, outcome, started, time.monotonic() - clock))
+        state.update(outcome.state)
+        if outcome.status in (Status.FAIL, Status.ERROR):
+            failed = name
+
+
+async def _step(job: jobs.Job, step: Step, ctx: Context, rec: jobs.Recorder) -> None:
+    started, clock = now_iso(), time.monotonic()
+    timeout = ctx.stage_timeout(step.timeout)
+    try:
+        kind = registry.STEPS[step.kind]
+        outcomes = await asyncio.wait_for(kind.run(step, ctx), timeout + GRACE_S)
+    except asyncio.TimeoutError:
+        detail = f"{step.kind} did not finish within {timeout + GRACE_S:g}s"
+        rec.emit(job, job.result(step.kind, Status.FAIL, "timeout", detail, started_at=started))
+        return
+    except Exception as error:  # the engine's step boundary: the other catch-all site
+        logger.opt(exception=error).debug("step {} raised", step.id)
+        detail = f"{type(error).__name__}: {error}"
+        rec.emit(job, job.result(step.kind, Status.ERROR, "internal-error", detail))
+        return
+    took = time.monotonic() - clock
+    job.expected = [o.check for o in outcomes] or [step.kind]
+    for outcome in outcomes:
+        result = job.result(
+            outcome.check,
+            outcome.status,
+            outcome.reason,
+            outcome.detail,
+            hint=outcome.hint,
+            command=outcome.command,
+            duration_s=took,
+            started_at=started,
+            facts=dict(outcome.facts),
+        )
+        rec.emit(job, result)
+
+
+def _plan_jobs(
+    plan: Plan, ctx: Context, rec: jobs.Recorder
+) -> list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]]:
+    """Jobs in plan order (steps, then endpoints by route); disabled ones are done at once."""
+    off = {s.name: s for s in plan.sections if not s.enabled}
+    planned: list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]] = []
+    for step in plan.steps:
+        template = CheckResult(
+            check=step.kind,
+            status=Status.SKIP,
+            reason="skipped",
+            detail="",
+            step=step.id,
+            section=step.section,
+            required=step.required,
+        )
+        job = jobs.Job(template, [step.kind])
+        skip = jobs.disabled(step.enabled, step.skip_reason, step.section, off)
+        if skip:
+            rec.emit(job, job.result(step.kind, Status.SKIP, *skip))
+            planned.append((job, None))
+        else:
+            planned.append((job, functools.partial(_step, job, step, ctx, rec)))
+    for endpoint in plan.endpoints:
+        skip = jobs.disabled(endpoint.enabled, endpoint.skip_reason, endpoint.section, off)
+        for plan_route in routing.routes_for(endpoint, plan.routes, ctx):
+            job = jobs.Job(
+                jobs.endpoint_template(endpoint, plan_route.route),
+                jobs.chain_for(endpoint, plan_route),
+                endpoint,
+            )
+            if skip:
+                for check in job.expected:
+                    rec.emit(job, job.result(check, Status.SKIP, *skip))
+                planned.append((job, None))
+            else:
+                planned.append((job, functools.partial(_chain, job, plan_route, ctx, rec)))
+    return planned
+
+
+async def _bounded(
+    job: jobs.Job, work: Callable[[], Awaitable[None]], gate: asyncio.Semaphore
+) -> None:
+    async with gate:
+        job.started = True
+        await work()
+
+
+async def _wait(
+    tasks: list[asyncio.Task[None]], stop: asyncio.Event | None, deadline: float
+) -> str | None:
+    """Waits for every task, the stop event or the deadline; returns why it ended early."""
+    everything = asyncio.ensure_future(asyncio.gather(*tasks))
+    waiters: set[asyncio.Future[Any]] = {everything}
+    stopper = asyncio.ensure_future(stop.wait()) if stop is not None else None
+    if stopper is not None:
+        waiters.add(stopper)
+    done, _ = await asyncio.wait(waiters, timeout=deadline, return_when=asyncio.FIRST_COMPLETED)
+    if stopper is not None:
+        stopper.cancel()
+    if everything in done:
+        return None
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(everything, return_exceptions=True)
+    return "interrupted" if stopper is not None and stopper in done else "deadline"
+
+
+async def run_plan(
+    plan: Plan,
+    ctx: Context,
+    sink: Sink,
+    *,
+    stop: asyncio.Event | None = None,
+    deadline: float | None = None,
+    concurrency: int | None = None,
+    info: RunInfo | None = None,
+) -> RunReport:
+    """Runs every step and endpoint chain of `plan`; results stream to `sink`."""
+    clock = time.monotonic()
+    info = info or RunInfo(
+        plan=plan, command_line="", started_at=now_iso(), tool_version=__version__
+    )
+    sink.started(info)
+    rec = jobs.Recorder(sink)
+    planned = _plan_jobs(plan, ctx, rec)
+    gate = asyncio.Semaphore(concurrency or plan.concurrency)
+    tasks = [asyncio.ensure_future(_bounded(job, work, gate)) for job, work in planned if work]
+    ended = await _wait(tasks, stop, deadline if deadline is not None else plan.deadline)
+    if ended is not None:
+        for job, _ in planned:
+            for result in job.unfinished(ended):
+                rec.emit(job, result)
+    report = RunReport(
+        info=info,
+        results=tuple(r for job, _ in planned for r in job.done),
+        finished_at=now_iso(),
+        duration_s=time.monotonic() - clock,
+        interrupted=ended == "interrupted",
+        deadline_hit=ended == "deadline",
+    )
+    sink.finished(report)
+    return report
