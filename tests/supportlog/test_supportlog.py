@@ -92,12 +92,12 @@ def test_final_log_has_every_section_in_order(tmp_path: Path) -> None:
     assert "State:         COMPLETED" in text and "Ended:         2026-11-25 18:31:05 UTC" in text
     assert text.rstrip().splitlines()[-1] == "Script Completed"
     assert "IN PROGRESS" not in text
-    assert echoed[-1] == f"Support log written: {path}"
+    assert echoed[-2:] == [f"Support log written: {path}", "Script Completed"]
     assert not path.with_name(path.name + ".tmp").exists()
 
 
 def test_interrupted_log_lists_what_finished(tmp_path: Path) -> None:
-    log, path, _ = sink(tmp_path)
+    log, path, echoed = sink(tmp_path)
     log.started(records.info())
     done = records.results()[:2]
     for result in done:
@@ -109,6 +109,7 @@ def test_interrupted_log_lists_what_finished(tmp_path: Path) -> None:
     assert "INTERRUPTED: the run was stopped (Ctrl+C or SIGTERM). 2 checks had finished" in text
     assert "1 did not finish" in text
     assert "Script Completed" not in text
+    assert "Script Completed" not in echoed
     assert "resolved to 20.190.1.1" in text
     assert "(no result: the run ended before this endpoint was checked)" in text
 
