@@ -65,7 +65,6 @@ vars:
 defaults:
   deadline: {deadline}
   routes: [default]
-endpoints:
 """
 
 ENDPOINT = """  - id: {id}
@@ -87,6 +86,7 @@ def plan_text(
     purpose: str = "Test endpoint.",
 ) -> str:
     text = HEAD.format(name=name, deadline=deadline)
+    text += "endpoints:\n" if endpoints else "endpoints: []\n"
     for id_, host, port in endpoints:
         text += ENDPOINT.format(id=id_, host=host, port=port, purpose=purpose, timeout=timeout)
     return text + (f"steps:\n{steps}" if steps else "")
