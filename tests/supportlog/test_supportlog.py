@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -137,3 +138,16 @@ def test_unwritable_log_does_not_raise(tmp_path: Path, capsys) -> None:
     log.result(records.results()[0])
     log.finished(records.report(records.results()))
     assert capsys.readouterr().err.count("cannot write the support log") == 1
+
+
+def test_deadline_run_still_completes(tmp_path: Path) -> None:
+    log, path, echoed = sink(tmp_path)
+    log.started(records.info())
+    cut = CheckResult("http", Status.ERROR, "deadline", "not finished", endpoint="entra-id")
+    report = records.report([*records.results(), cut])
+    log.finished(dataclasses.replace(report, deadline_hit=True))
+    text = path.read_text(encoding="utf-8")
+    assert "State:         COMPLETED (deadline reached)" in text
+    assert "DEADLINE: 1 checks did not finish before the run's deadline." in text
+    assert text.rstrip().endswith("Script Completed")
+    assert echoed[-1] == "Script Completed"
