@@ -17,7 +17,7 @@ from runner.results import Status
 SUMMARY = "Connect over TCP to the endpoint's port on each address family."
 
 #: How long to watch a fresh connection for an immediate reset by a middlebox.
-_SETTLE_S = 0.1
+_SETTLE_S = 0.2
 
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL}
 _WORDS = {

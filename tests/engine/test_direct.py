@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from runner.context import Context
@@ -168,7 +170,9 @@ def test_http_error_when_the_server_hangs_up(pki, ctx_for):
 
 def test_ipv4_and_ipv6_are_reported_apart(pki, ctx_for):
     with TlsServer(pki, "valid", [HOST]) as tls, DnsServer({HOST: ["127.0.0.1", "::1"]}) as dns:
-        report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
+        with socket.socket(socket.AF_INET6) as v6:
+            v6.bind(("::1", tls.port))  # bound, never listening: IPv6 connects are refused
+            report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
     stages = by_check(report, "e")
     tcp = stages["tcp"]
     assert {f: tcp.facts[f]["reason"] for f in ("ipv4", "ipv6")} == {

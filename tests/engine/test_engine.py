@@ -133,7 +133,7 @@ def test_results_stream_as_they_finish_and_report_in_plan_order(pki, ctx_for):
     ):
         sink = ListSink()
         plan = plan_of(
-            endpoint("slow", "slow.test", 9, timeout=1.0), endpoint("fast", "fast.test", tls.port)
+            endpoint("slow", "slow.test", 9, timeout=5.0), endpoint("fast", "fast.test", tls.port)
         )
         report = asyncio.run(run_plan(plan, ctx_for(dns), sink))
     assert [r.endpoint for r in report.results] == ["slow"] * 4 + ["fast"] * 4
