@@ -83,6 +83,8 @@ def test_final_log_has_every_section_in_order(tmp_path: Path) -> None:
     positions = [text.index(title) for title in titles]
     assert positions == sorted(positions)
     assert text.index("line two") < text.index(" 3. Proxy")  # machine facts in section 2
+    assert text.index("# machine (step machine)") < text.index("line two")
+    assert text.index(" 3. Proxy") < text.index("# proxy-config (step proxy)")
     assert text.index("tcp-timeout") > text.index(" 6. Checks")
     assert text.index("--- entra-id") < text.index("--- cache-storage-cache1")
     assert "Route: direct [the ASR agent takes this route] - no agent proxy configured" in text
