@@ -15,7 +15,8 @@ Design: incremental while running, grouped at the end.
   so the log is always either the streaming version or the complete one, never half
   of each.
 
-Every byte goes through the run's `Redactor`. I/O trouble never raises: it is reported
+Lines end as the platform's text files do (CRLF on Windows, for Notepad). Every byte
+goes through the run's `Redactor`. I/O trouble never raises: it is reported
 once on stderr and the run goes on.
 
 File names (plan `log:` may override per platform): Linux
@@ -36,6 +37,7 @@ from typing import IO, Any, TextIO
 
 from runner import supportlog_render as render
 from runner.context import Context
+from runner.errors import UsageError
 from runner.events import RunInfo, RunReport
 from runner.model import Plan
 from runner.redact import Redactor
@@ -94,6 +96,10 @@ def for_run(args: Any, plan: Plan, ctx: Context, stream: TextIO) -> SupportLog:
         system.platform(),
         system.hostname(),
     )
+    if path.is_dir():
+        raise UsageError(f"--log {str(path)!r}: is a directory")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise UsageError(f"--output-dir {str(path.parent)!r}: not a directory")
 
     def echo(text: str) -> None:
         print(ctx.redactor.mask(text), file=stream, flush=True)
@@ -126,7 +132,7 @@ class SupportLog:
         self._info = info
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "w", encoding="utf-8", newline="\n")
+            self._file = open(self.path, "w", encoding="utf-8")
         except OSError as error:
             self._fail(error)
             return
@@ -150,7 +156,7 @@ class SupportLog:
         text = self._redactor.mask(self.final_text(report))
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
-            with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+            with open(temporary, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
