@@ -70,3 +70,9 @@ def test_plan_can_choose_the_roots() -> None:
     roots = run_tls(system, "/pki/corp.pem", roots=["Contoso Inspection CA"])["tls:roots"]
     assert roots.status is Status.PASS
     assert roots.facts["missing"] == []
+
+
+def test_unreadable_ca_bundle_option_is_not_replaced_by_the_system_one() -> None:
+    roots = run_tls(RecordedSystem(), "/pki/missing.pem")["tls:roots"]
+    assert (roots.status, roots.reason) == (Status.SKIP, "not-available")
+    assert "/pki/missing.pem" in roots.detail
