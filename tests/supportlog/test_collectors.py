@@ -193,3 +193,14 @@ def test_schemeless_address_credentials_are_masked(linux: RecordedSystem) -> Non
     conf = run_kind("proxy-config", linux)["proxy:ProxyInfo.conf"]
     assert conf.facts["values"]["address"] == "u:***@p.example"
     assert "Pw12345" not in repr(conf)
+
+
+def test_every_proxy_source_has_a_manual_command(windows: RecordedSystem) -> None:
+    found = run_kind("proxy-config", windows)
+    assert found["proxy:env"].command == "env | grep -i proxy"
+    assert found["proxy:ProxyInfo.conf"].command == (
+        'type "C:\\ProgramData\\Microsoft Azure Site Recovery\\Config\\ProxyInfo.conf"'
+    )
+    assert found["proxy:WinINet (SYSTEM)"].command.startswith('reg query "HKU\\S-1-5-18\\')
+    linux = run_kind("proxy-config", RecordedSystem())
+    assert linux["proxy:/etc/environment"].command == "cat /etc/environment"
