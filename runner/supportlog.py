@@ -104,7 +104,7 @@ def for_run(args: Any, plan: Plan, ctx: Context, stream: TextIO) -> SupportLog:
     def echo(text: str) -> None:
         print(ctx.redactor.mask(text), file=stream, flush=True)
 
-    return SupportLog(path, ctx.redactor, echo)
+    return SupportLog(path, ctx.redactor, echo, json_path=getattr(args, "json", None))
 
 
 def _stamp() -> str:
@@ -119,10 +119,12 @@ class SupportLog:
         path: str | os.PathLike[str],
         redactor: Redactor,
         echo: Callable[[str], None] | None = None,
+        json_path: str | None = None,
     ) -> None:
         self.path = Path(path)
         self._redactor = redactor
         self._echo = echo
+        self._json_path = json_path
         self._file: IO[str] | None = None
         self._info: RunInfo | None = None
         self._arrived: list[tuple[str, CheckResult]] = []
@@ -180,7 +182,7 @@ class SupportLog:
         parts += [render.step_section(number, plan, results) for number in (2, 3, 4, 5)]
         parts.append(render.endpoint_section(plan, results))
         parts.append(render.timeline(self._arrived))
-        parts.append(summary(report))
+        parts.append(summary(report, self._json_path))
         return "".join(parts)
 
     def _write(self, text: str) -> None:
