@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runner.errors import Problem
-from runner.model import Section
 from runner.source import DataPath, SourceMap, problem
 from runner.variables import suggest
 
@@ -21,8 +20,8 @@ _TOKEN = re.compile(r"\$\$\{|\$\{([^{}]*)\}")
 _REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\])?$")
 
 #: skip_reason prefixes, mapped to reason codes by `skip_code()`.
-NOT_APPLICABLE = "not applicable: "
-MISSING_INPUT = "missing input: "
+NOT_APPLICABLE = "not-applicable: "
+MISSING_INPUT = "missing-input: "
 
 
 def skip_code(skip_reason: str | None) -> str:
@@ -108,8 +107,10 @@ class Substituter:
                 )
                 self.problems.append(problem(self.smap, path, message))
                 value = UNRESOLVED
-            if value is UNRESOLVED:
-                return self._leave(text, path)
+            if value is UNRESOLVED:  # keep the reference as written; resolve the rest
+                self.unresolved.add(path)
+                pieces.append(match.group(0))
+                continue
             pieces.append(self._as_text(value))
         rest = text[position:]
         if "${" in rest:
@@ -182,7 +183,9 @@ class Substituter:
         size = len(origin)
         unresolved = {path[size:] for path in self.unresolved}
         reason = (
-            f"{NOT_APPLICABLE}{'; '.join(self.not_applicable)}" if self.not_applicable else None
+            f"{NOT_APPLICABLE}{'; '.join(dict.fromkeys(self.not_applicable))}"
+            if self.not_applicable
+            else None
         )
         return Item(data, origin, reason, unresolved)
 
@@ -231,56 +234,3 @@ def _when_empty(endpoint: dict[str, Any], origin: DataPath, sub: Substituter) ->
 def expand_steps(raw: Sequence[dict[str, Any]], sub: Substituter) -> list[Item]:
     """Substitutes every step."""
     return [sub.item_of(step, ("steps", index), _NO_ITEM) for index, step in enumerate(raw)]
-
-
-def sections(
-    declared: Mapping[str, Any], enable: Sequence[str], disable: Sequence[str]
-) -> tuple[list[Section], list[Problem]]:
-    """The plan's sections, switched by --enable / --disable."""
-    problems = [
-        Problem(f"--{flag} {name}: unknown section{_valid(declared)}")
-        for flag, names in (("enable", enable), ("disable", disable))
-        for name in names
-        if name not in declared
-    ]
-    problems.extend(
-        Problem(f"section {name!r} is both enabled and disabled")
-        for name in sorted(set(enable) & set(disable))
-    )
-    result = []
-    for name, spec in declared.items():
-        enabled, why = bool(spec.get("enabled", True)), "default"
-        if name in enable:
-            enabled, why = True, "--enable"
-        elif name in disable:
-            enabled, why = False, "--disable"
-        result.append(Section(name, spec.get("description", ""), enabled, why))
-    return result, problems
-
-
-def _valid(declared: Mapping[str, Any]) -> str:
-    return (
-        f" (sections: {', '.join(sorted(declared))})"
-        if declared
-        else " (this plan has no sections)"
-    )
-
-
-def apply_sections(
-    items: list[Item], switched: Sequence[Section], smap: SourceMap
-) -> list[Problem]:
-    """Disables items of sections that are off; an undeclared section is a problem."""
-    state = {section.name: section for section in switched}
-    problems = []
-    for item in items:
-        name = item.data.get("section")
-        if name is None:
-            continue
-        section = state.get(name)
-        if section is None:
-            message = f"unknown section {name!r}{_valid(state)}"
-            problems.append(problem(smap, (*item.origin, "section"), message))
-        elif not section.enabled:
-            how = "by --disable" if section.why == "--disable" else "by default"
-            item.skip_reason = f"section {name!r} is off {how} (turn on with --enable {name})"
-    return problems

@@ -84,12 +84,18 @@ def test_tcp_refused_blackholed_and_reset(ctx_for):
     with DnsServer({"a.test": ["127.0.0.1"]}) as dns, Blackhole() as hole, ClosingServer() as rst:
         assert hole.verify(), "this kernel completes connects to a full backlog"
         plan = plan_of(
-            endpoint("refused", "a.test", refusing_port()),
+            endpoint(
+                "refused", "a.test", refusing_port(), wildcard="*.a.test", service_tag="Tag.X"
+            ),
             endpoint("hole", "a.test", hole.port, timeout=1.0),
             endpoint("rst", "a.test", rst.port),
         )
         report = run(plan, ctx_for(dns))
-    assert by_check(report, "refused")["tcp"].reason == "refused"
+    refused = by_check(report, "refused")["tcp"]
+    assert refused.reason == "refused"
+    assert refused.hint.startswith("Something on the path actively rejects port 443")
+    assert "This host stands for *.a.test" in refused.hint
+    assert "Allow service tag Tag.X" in refused.hint
     assert by_check(report, "hole")["tcp"].reason == "tcp-timeout"
     assert by_check(report, "rst")["tcp"].reason == "reset"
     assert by_check(report, "hole")["tls"].detail == "not run: the tcp stage failed"

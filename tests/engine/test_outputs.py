@@ -126,7 +126,9 @@ def test_atomic_write_replaces_whole_files(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
     sink = JsonReportSink(str(target))
     sink.finished(_report(interrupted=True))
-    assert json.loads(target.read_text())["interrupted"] is True
+    document = json.loads(target.read_text())
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    assert document["interrupted"] is True
 
 
 def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
