@@ -143,3 +143,17 @@ def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
         write_atomic(target, "new")
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+class _Closed(io.StringIO):
+    def write(self, text):
+        raise BrokenPipeError
+
+
+def test_console_stops_quietly_when_its_stream_goes_away():
+    sink = ConsoleSink(_Closed())
+    report = _report()
+    sink.started(report.info)
+    sink.result(report.results[0])
+    sink.finished(report)
+    assert sink.closed
