@@ -24,7 +24,7 @@ _STAGES = ("dns", "tcp", "proxy", "tls", "http")
 _VERDICTS = {
     "pass": "every required check passed",
     "warn": "every required check passed, with warnings to review",
-    "fail": "a required check failed: ASR will not work from this machine until it is fixed",
+    "fail": "a required check failed: fix the failures above (see 'what to do' under each)",
     "interrupted": "the run was interrupted; the results above are incomplete",
 }
 

@@ -74,7 +74,7 @@ def hint(check: str, reason: str, endpoint: Endpoint | None, extra: str) -> str:
         if endpoint.service_tag and check in _NETWORK_STAGES:
             parts.append(f"Allow service tag {endpoint.service_tag} (TCP {endpoint.port}).")
         if endpoint.error_codes:
-            parts.append(f"ASR errors if this fails: {', '.join(endpoint.error_codes)}.")
+            parts.append(f"Error codes this causes: {', '.join(endpoint.error_codes)}.")
         if endpoint.uncertain:
             parts.append(f"Note: {endpoint.uncertain}")
     return " ".join(p for p in parts if p)

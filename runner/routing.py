@@ -70,6 +70,8 @@ def _curl_matches(host: str, entry: str) -> bool:
 
 
 def _proxy_route(setting: ProxySetting, why: str, agent: bool = False) -> RoutePlan:
+    if "://" not in setting.url:  # "10.0.0.4:3128", as ProxyInfo.conf may write it
+        setting = replace(setting, url=f"http://{setting.url}")
     route = Route(kind="proxy", proxy=mask_url(setting.url), source=setting.source, why=why)
     return RoutePlan(replace(route, agent=agent), setting)
 

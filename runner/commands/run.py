@@ -13,16 +13,16 @@ import getpass
 import importlib
 import ipaddress
 import os
-import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TextIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from loguru import logger
 
 from runner import __version__, agent_proxy, engine, routing, signals, supportlog
+from runner.commands import _runinfo
 from runner.console import ConsoleSink, use_color
 from runner.context import Context, ProxySetting
 from runner.errors import UsageError
@@ -82,11 +82,11 @@ def execute(
     sinks = [*build_sinks(args, ctx, env), log, *extra_sinks]
     info = RunInfo(
         plan=plan,
-        command_line=ctx.redactor.mask(shlex.join(["asrcheck", *sys.argv[1:]])),
+        command_line=ctx.redactor.mask(_runinfo.command_line(args)),
         started_at=engine.now_iso(),
         tool_version=__version__,
         log_path=str(log.path),
-        settings=settings(ctx, args, plan),
+        settings=_runinfo.settings(ctx, args, plan),
     )
     report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
     return exit_code_for(report.verdict)
@@ -111,7 +111,7 @@ async def _run(
         restore()
 
 
-def _console_stream(args: argparse.Namespace) -> Any:
+def _console_stream(args: argparse.Namespace) -> TextIO:
     return sys.stderr if getattr(args, "format", "text") == "json" else sys.stdout
 
 
@@ -207,22 +207,3 @@ def _cli_proxy(
         netloc = f"{userinfo}@{parts.netloc.rpartition('@')[2]}"
         url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     return ProxySetting(url=url, source="cli")
-
-
-def settings(ctx: Context, args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
-    """Run-wide settings for the outputs' headers, secrets masked."""
-
-    def shown(setting: ProxySetting | None) -> str | None:
-        return f"{mask_url(setting.url)} ({setting.source})" if setting else None
-
-    return {
-        "cli_proxy": shown(ctx.cli_proxy),
-        "env_proxy": shown(ctx.env_proxy),
-        "agent_proxy": shown(ctx.agent_proxy),
-        "no_proxy": ctx.force_direct,
-        "dns_servers": [f"{ip}:{port}" for ip, port in ctx.dns_servers] or "system resolver",
-        "ca_bundle": ctx.ca_bundle or "system trust store",
-        "timeout": ctx.timeout_override or plan.timeout,
-        "deadline": args.deadline or plan.deadline,
-        "concurrency": args.concurrency or plan.concurrency,
-    }

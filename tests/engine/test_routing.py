@@ -99,3 +99,10 @@ def test_agent_bypass_list_and_no_proxy_flag():
     assert [(r.route.kind, r.route.agent) for r in routes] == [("direct", True)]
     (forced,) = routes_for(EP, ("default", "agent"), Context(agent_proxy=agent, force_direct=True))
     assert (forced.route.kind, forced.route.source) == ("direct", "no-proxy")
+
+
+def test_proxy_without_scheme_is_http():
+    agent = ProxySetting(url="10.0.0.4:3128", source="ProxyInfo.conf")
+    _, via = routes_for(EP, ("default", "agent"), Context(agent_proxy=agent))
+    assert via.proxy.url == "http://10.0.0.4:3128"
+    assert via.route.proxy == "http://10.0.0.4:3128"

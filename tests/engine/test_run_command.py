@@ -101,9 +101,10 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     assert re.search(r"^FAIL  tcp    closed .*refused", console, re.M)
     assert re.search(r"^FAIL  tls    inspected .*Contoso TLS Inspection", console, re.M)
     assert "Allow service tag AzureSiteRecovery" in console
-    verdict = "VERDICT: FAIL: a required check failed: ASR will not work from this machine"
-    assert f"{verdict} until it is fixed\n" in console
+    verdict = "VERDICT: FAIL: a required check failed: fix the failures above"
+    assert f"{verdict} (see 'what to do' under each)\n" in console
     assert console.rstrip().endswith("Script Completed")
+    assert "Error codes this causes: 151196." in console
     assert "\033[" not in console
     report = validate(json.loads(out.read_text()))
     assert report["summary"]["verdict"] == "fail" and report["summary"]["exit_code"] == 1
@@ -145,6 +146,9 @@ def test_quiet_json_to_stdout_and_proxy_credentials(pki, ca_bundle, tmp_path, ca
     assert (proxy_result["check"], proxy_result["reason"]) == ("proxy", "proxy-auth-unsupported")
     assert proxy_result["route"]["proxy"] == f"http://bob:***@127.0.0.1:{proxy.port}"
     assert "pr0xy-pass" not in captured.out + captured.err
+    assert report["command_line"].startswith(f"asrcheck run {plan} --dns-server 127.0.0.1:")
+    assert f"--proxy {proxy.url} --proxy-user bob" in report["command_line"]
+    assert report["command_line"].endswith("--quiet --format json")
     assert "VERDICT: WARN" in captured.err
     assert "PASS " not in captured.err  # quiet: no per-check lines
 
