@@ -5,7 +5,18 @@ mypy checks every module against its Protocol through these annotations.
 
 from __future__ import annotations
 
-from runner.kinds import dns, http, proxy, tcp, tls
+from runner.kinds import (
+    clock,
+    dns,
+    http,
+    machine,
+    network,
+    proxy,
+    proxy_config,
+    tcp,
+    tls,
+    tls_config,
+)
 from runner.kinds.base import StageKind, StepKind
 
 #: Stage kinds, usable in an endpoint's `chain:`.
@@ -18,7 +29,13 @@ STAGES: dict[str, StageKind] = {
 }
 
 #: Step kinds, usable as a step's `kind:`.
-STEPS: dict[str, StepKind] = {}
+STEPS: dict[str, StepKind] = {
+    "machine": machine,
+    "network": network,
+    "proxy-config": proxy_config,
+    "tls-config": tls_config,
+    "clock": clock,
+}
 
 
 def stage_names() -> list[str]:

@@ -16,11 +16,12 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from loguru import logger
 
-from runner import __version__, engine, routing, signals
+from runner import __version__, agent_proxy, engine, routing, signals, supportlog
 from runner.commands import _runinfo
 from runner.console import ConsoleSink, use_color
 from runner.context import Context, ProxySetting
@@ -30,6 +31,7 @@ from runner.model import Plan
 from runner.redact import Redactor, mask_url
 from runner.report import JsonReportSink
 from runner.results import exit_code_for
+from runner.system import LocalSystem
 
 PASSWORD_ENV = "ASRCHECK_PROXY_PASSWORD"
 
@@ -38,7 +40,8 @@ def main(args: argparse.Namespace) -> int:
     """`asrcheck run`: load the plan, run it, return the exit code."""
     handler = _console_logging(bool(getattr(args, "verbose", False)))
     try:
-        return execute(load(args), args)
+        plan = load(args)
+        return execute(plan, args, agent_proxy=agent_proxy.discover(LocalSystem()))
     finally:
         logger.remove(handler)
 
@@ -76,13 +79,14 @@ def execute(
     """Runs `plan` with the options in `args`; returns the exit code."""
     env = os.environ if environ is None else environ
     ctx = build_context(args, plan, agent_proxy=agent_proxy, environ=env)
-    sinks = [*build_sinks(args, ctx, env), *extra_sinks]
+    log = supportlog.for_run(args, plan, ctx, _console_stream(args))
+    sinks = [*build_sinks(args, ctx, env), log, *extra_sinks]
     info = RunInfo(
         plan=plan,
         command_line=ctx.redactor.mask(_runinfo.command_line(args)),
         started_at=engine.now_iso(),
         tool_version=__version__,
-        log_path=getattr(args, "log", None),
+        log_path=str(log.path),
         settings=_runinfo.settings(ctx, args, plan),
     )
     report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
@@ -106,6 +110,10 @@ async def _run(
         )
     finally:
         restore()
+
+
+def _console_stream(args: argparse.Namespace) -> TextIO:
+    return sys.stderr if getattr(args, "format", "text") == "json" else sys.stdout
 
 
 def build_sinks(args: argparse.Namespace, ctx: Context, environ: Mapping[str, str]) -> list[Sink]:

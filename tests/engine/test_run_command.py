@@ -102,7 +102,8 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     assert re.search(r"^FAIL  tls    inspected .*Contoso TLS Inspection", console, re.M)
     assert "Allow service tag AzureSiteRecovery" in console
     verdict = "VERDICT: FAIL: a required check failed: fix the failures above"
-    assert console.rstrip().endswith(f"{verdict} (see 'what to do' under each)")
+    assert f"{verdict} (see 'what to do' under each)\n" in console
+    assert console.rstrip().endswith("Script Completed")
     assert "Error codes this causes: 151196." in console
     assert "\033[" not in console
     report = validate(json.loads(out.read_text()))
