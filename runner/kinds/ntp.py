@@ -172,14 +172,19 @@ def manual_command(server: str) -> str:
 
 
 def judge(server: str, fields: dict[str, Any], max_offset: float) -> tuple[Status, str, str]:
-    """Status, reason and detail for a valid reply."""
+    """Status, reason and detail for a valid reply.
+
+    The offset is the server's time minus ours (NTP's convention): positive means this
+    machine's clock is behind.
+    """
     offset = fields["offset_s"]
-    said = f"{server}: offset {offset:+.3f}s, delay {fields['delay_s']:.3f}s, "
-    said += f"stratum {fields['stratum']}"
+    side = "behind" if offset > 0 else "ahead of"
+    said = f"local clock is {abs(offset):.3f}s {side} {server} (offset {offset:+.3f}s, "
+    said += f"delay {fields['delay_s']:.3f}s, stratum {fields['stratum']})"
     if fields["stratum"] == 0 or fields["stratum"] >= 16 or fields["leap"] == 3:
-        return Status.WARN, "finding", said + " (the server is not synchronized)"
+        return Status.WARN, "finding", said + ": the server says it is not synchronized"
     if abs(offset) > max_offset:
-        return Status.FAIL, "clock-skew", said + f" (more than {max_offset:g}s off)"
+        return Status.FAIL, "clock-skew", said + f": more than {max_offset:g}s off"
     return Status.PASS, "ok", said
 
 
