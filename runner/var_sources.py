@@ -1,16 +1,18 @@
-"""Providers of variable defaults computed on this machine (`default_from:` in a plan).
+"""Providers of variable defaults computed at run time (`default_from:` in a plan's vars).
 
-Each provider takes no arguments and returns a value, or None when it cannot tell (the
-variable then behaves as if it had no default). Providers must be quick and bounded.
+A provider takes no arguments and returns a value, or None when it cannot tell (it must
+bound its own work with timeouts and must not raise). `load_plan` calls one only for a
+variable that was not given, and only when asked to (`asrcheck run`; validate, show and
+diff never do).
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from runner import imds
 
-#: Provider name -> function; the names plans may use in `default_from:`.
+#: Provider name -> function.
 PROVIDERS: dict[str, Callable[[], object | None]] = {
     "azure-vm-region": imds.azure_vm_region,
 }
