@@ -122,6 +122,8 @@ def _duplicates(items: list[Item], kind: str, smap: SourceMap) -> list[Problem]:
         if name in first and ("id",) not in item.unresolved:
             line = smap.at((*first[name].origin, "id")).line
             message = f"duplicate {kind} id {name!r} (first at line {line})"
+            if first[name].origin == item.origin:
+                message = f"duplicate {kind} id {name!r} (for_each gives it more than once)"
             problems.append(problem(smap, (*item.origin, "id"), message))
         first.setdefault(name, item)
     return problems

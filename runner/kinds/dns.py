@@ -17,6 +17,7 @@ import dns.resolver
 from runner.context import Context
 from runner.kinds import _commands
 from runner.kinds._addr import classify, family
+from runner.kinds._thread import in_thread
 from runner.kinds.base import Probe, StageOutcome
 from runner.results import Status
 
@@ -36,10 +37,12 @@ async def _with_system(probe: Probe) -> StageOutcome:
     host = probe.endpoint.host
     command = _commands.nslookup(probe)
     start = time.monotonic()
-    loop = asyncio.get_running_loop()
+    port = probe.endpoint.port
     try:
+        # In a daemon thread rather than loop.getaddrinfo (the default executor): a stuck
+        # resolver must not hold up the end of an interrupted run.
         infos = await asyncio.wait_for(
-            loop.getaddrinfo(host, probe.endpoint.port, type=socket.SOCK_STREAM),
+            in_thread(lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)),
             probe.timeout,
         )
     except asyncio.TimeoutError:
