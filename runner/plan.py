@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from runner import expand, registry, schema
+from runner import expand, registry, schema, sections, validation
 from runner import variables as varmod
 from runner.errors import PlanError, Problem
 from runner.expand import Item, Substituter
@@ -45,29 +45,43 @@ def load_plan(
         variables = [flag for flag in variables if flag.partition("=")[0].strip() in declared]
         enable = [name for name in enable if name in (data.get("sections") or {})]
         disable = [name for name in disable if name in (data.get("sections") or {})]
-    problems = schema.check_kinds(data, smap)
-    decl, found = varmod.declare(data, smap)
+    problems = validation.check_kinds(data, smap)
+    switched, found = sections.switch(data.get("sections") or {}, enable, disable)
     problems += found
-    switched, found = expand.sections(data.get("sections") or {}, enable, disable)
-    problems += found
-    tables = data.get("tables") or {}
-    given = varmod.gather(decl, tables, variables, var_files)
-    values, found = varmod.finish(
-        decl, given.values, smap, use_providers=use_providers, require_vars=require_vars
+    decl, values, found = _variables(
+        data, smap, variables, var_files, use_providers=use_providers, require_vars=require_vars
     )
-    problems += given.problems + found
+    problems += found
     quiet = {n for n, v in values.items() if v is None and (decl[n].required or not require_vars)}
-    sub = Substituter(values, tables, smap, quiet_missing=quiet)
+    sub = Substituter(values, data.get("tables") or {}, smap, quiet_missing=quiet)
     defaults = sub.tree(data.get("defaults") or {}, ("defaults",))
     unresolved_defaults = {dotted(path) for path in sub.unresolved}
     endpoints = expand.expand_endpoints(data.get("endpoints") or [], sub)
     steps = expand.expand_steps(data.get("steps") or [], sub)
     problems += sub.problems
-    problems += expand.apply_sections(endpoints + steps, switched, smap)
+    problems += sections.apply(endpoints + steps, switched, smap)
     problems += _check_resolved(defaults, unresolved_defaults, endpoints, steps, smap)
     if problems:
         raise PlanError(_sorted(problems))
     return _build(ref, data, values, decl, switched, defaults, endpoints, steps, smap)
+
+
+def _variables(
+    data: dict[str, Any],
+    smap: SourceMap,
+    flags: Sequence[str],
+    var_files: Sequence[str],
+    *,
+    use_providers: bool,
+    require_vars: bool,
+) -> tuple[dict[str, varmod.Var], dict[str, Any], list[Problem]]:
+    """Declared variables, their final values, and the problems found on the way."""
+    decl, problems = varmod.declare(data, smap)
+    given = varmod.gather(decl, data.get("tables") or {}, flags, var_files)
+    values, found = varmod.finish(
+        decl, given.values, smap, use_providers=use_providers, require_vars=require_vars
+    )
+    return decl, values, problems + given.problems + found
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -98,7 +112,7 @@ def _check_resolved(
 ) -> list[Problem]:
     problems = [
         p
-        for p in schema.check(defaults, _strict("defaults"), smap, ("defaults",))
+        for p in validation.check(defaults, _strict("defaults"), smap, ("defaults",))
         if p.path not in unresolved_defaults
     ]
     for items, kind in ((endpoints, "endpoint"), (steps, "step")):
@@ -106,7 +120,9 @@ def _check_resolved(
         for item in items:
             skip = {dotted((*item.origin, *path)) for path in item.unresolved}
             problems += [
-                p for p in schema.check(item.data, strict, smap, item.origin) if p.path not in skip
+                p
+                for p in validation.check(item.data, strict, smap, item.origin)
+                if p.path not in skip
             ]
         problems += _duplicates(items, kind, smap)
     problems += _hosts(endpoints, smap)
@@ -152,7 +168,7 @@ def _step_params(steps: list[Item], smap: SourceMap) -> list[Problem]:
         if kind is None or any(path[:1] == ("with",) for path in item.unresolved):
             continue
         params = item.data.get("with", {})
-        problems += schema.check(params, kind.PARAMS_SCHEMA, smap, (*item.origin, "with"))
+        problems += validation.check(params, kind.PARAMS_SCHEMA, smap, (*item.origin, "with"))
     return problems
 
 
@@ -166,7 +182,7 @@ def _build(
     ref: str,
     data: dict[str, Any],
     values: dict[str, Any],
-    decl: dict[str, Any],
+    decl: dict[str, varmod.Var],
     switched: list[Section],
     defaults: dict[str, Any],
     endpoints: list[Item],

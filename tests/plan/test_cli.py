@@ -75,6 +75,8 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["plan"]["variables"]["token"] == "***"
+    assert data["endpoints"][0]["hint"] == "The secret *** never shows."
+    assert "s3cr3t-value" not in out
     first = data["endpoints"][0]
     assert {"id", "host", "port", "section", "enabled", "purpose", "skip_reason"} <= set(first)
     assert [e["id"] for e in data["endpoints"]] == ["entra-id", "regional", "cache", "extra-one"]
@@ -172,3 +174,13 @@ def test_usage_errors_are_one_line_and_exit_2(
     assert out == ""
     assert len(err.splitlines()) == 1 and err.startswith("asrcheck")
     assert "--help" in err
+
+
+def test_validate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    code, out, _ = run(capsys, "validate", missing, "no-such-builtin")
+    assert code == 2
+    assert out.splitlines() == [
+        f"{missing}: file not found",
+        "no-such-builtin: no built-in plan 'no-such-builtin' (built-in: base)",
+    ]

@@ -38,7 +38,7 @@ def test_variables_tables_and_typed_substitution() -> None:
     assert endpoints["regional"].host == "jpe-asr.example.com"
     assert endpoints["regional"].port == 9443
     assert endpoints["regional"].purpose == "Regional service in japaneast; literal ${x}."
-    assert endpoints["regional"].origin is not None and endpoints["regional"].origin.line == 57
+    assert endpoints["regional"].origin is not None and endpoints["regional"].origin.line == 58
 
 
 def test_for_each_expands_one_endpoint_per_element() -> None:
