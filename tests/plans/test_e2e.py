@@ -79,7 +79,9 @@ def peers(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Peers]:
         yield Peers(tls, dns, ca_bundle, tmp_path)
 
 
-def child_plan(peers: Peers, parent: str, extra_steps: str = "") -> Path:
+def child_plan(
+    peers: Peers, parent: str, extra_steps: str = "", routes: str = "[default, agent]"
+) -> Path:
     """A plan that extends a built-in one, pointed at the loopback TLS server's port."""
     path = peers.tmp / f"{parent}-loopback.yaml"
     path.write_text(
@@ -94,6 +96,7 @@ defaults:
   port: {peers.tls.port}
   timeout: 5
   deadline: 60
+  routes: {routes}
 steps:
   - id: clock
     kind: clock
@@ -197,7 +200,9 @@ def test_a2a_flags_an_unexpected_issuer(peers: Peers, capsys: pytest.CaptureFixt
 def test_a2a_through_a_proxy(peers: Peers, capsys: pytest.CaptureFixture[str]) -> None:
     upstreams = dict.fromkeys(A2A_HOSTS, peers.tls.port)
     with ConnectProxy(upstreams) as proxy:
-        code, report = run(peers, child_plan(peers, "a2a"), *A2A_VARS, "--proxy", proxy.url)
+        # Only the --proxy route: the agent route would read this machine's proxy settings.
+        plan = child_plan(peers, "a2a", routes="[default]")
+        code, report = run(peers, plan, *A2A_VARS, "--proxy", proxy.url)
         seen = list(proxy.seen)
     capsys.readouterr()
     via_proxy = [r for r in report["results"] if r["route"] and r["route"]["kind"] == "proxy"]
