@@ -140,6 +140,13 @@ def suggest(word: str, choices: Mapping[str, Any] | Sequence[str]) -> str:
     return f" (known: {shown or 'none'})"
 
 
+def _valid(name: str, decl: Mapping[str, Var]) -> str:
+    """` (did you mean 'y'?; variables: a, b, y)`."""
+    close = difflib.get_close_matches(name, sorted(decl), n=1)
+    hint = f"did you mean {close[0]!r}?; " if close else ""
+    return f" ({hint}variables: {', '.join(sorted(decl)) or 'none'})"
+
+
 @dataclass
 class Given:
     """Values given for a run: var files in order, then --var flags."""
@@ -165,8 +172,7 @@ def gather(
         if not sep or not name:
             given.problems.append(Problem(f"--var {flag}: expected NAME=VALUE"))
         elif name not in decl:
-            message = f"--var {name}: unknown variable{suggest(name, decl)}"
-            given.problems.append(Problem(message.replace("known:", "variables:")))
+            given.problems.append(Problem(f"--var {name}: unknown variable{_valid(name, decl)}"))
         else:
             from_flags.setdefault(name, []).append(text)
     for name, texts in from_flags.items():
@@ -192,7 +198,7 @@ def _read_var_file(
     for key, raw in data.items():
         var = decl.get(key)
         if var is None:
-            message = f"unknown variable {key!r}{suggest(key, decl)}"
+            message = f"unknown variable {key!r}{_valid(key, decl)}"
             given.problems.append(problem(smap, (key,), message, key=True))
             continue
         value, wrong = from_yaml(var, raw)
