@@ -11,6 +11,7 @@ from runner.kinds import (
     http,
     machine,
     network,
+    ntp,
     proxy,
     proxy_config,
     tcp,
@@ -35,6 +36,7 @@ STEPS: dict[str, StepKind] = {
     "proxy-config": proxy_config,
     "tls-config": tls_config,
     "clock": clock,
+    "ntp": ntp,
 }
 
 
