@@ -59,6 +59,8 @@ class ConsoleSink:
         self.verbose = verbose
         #: Set when the stream went away; the run goes on (the report is still written).
         self.closed = False
+        #: (endpoint, route, detail) of skips already printed: later stages say the same.
+        self._skips_shown: set[tuple[str, str, str]] = set()
 
     def _print(self, text: str = "") -> None:
         if self.closed:
@@ -85,11 +87,24 @@ class ConsoleSink:
             f"Checking {wanted} endpoints and {len(plan.steps)} steps. Results as they finish:"
         )
 
+    def _repeats_a_skip(self, result: CheckResult) -> bool:
+        """True for the 2nd, 3rd... skip of one endpoint and route with the same reason."""
+        if result.status is not Status.SKIP or result.endpoint is None or self.verbose:
+            return False
+        key = (result.endpoint, result.route.label() if result.route else "", result.detail)
+        if key in self._skips_shown:
+            return True
+        self._skips_shown.add(key)
+        return False
+
     def result(self, result: CheckResult) -> None:
-        if self.quiet:
+        if self.quiet or self._repeats_a_skip(result):
             return
         word = self._paint(_COLORS[result.status], f"{result.status.value.upper():5}")
-        self._print(f"{word} {result.check:6} {_subject(result)}: {result.detail}")
+        check = (
+            f"{result.check}+" if result.status is Status.SKIP and result.endpoint else result.check
+        )
+        self._print(f"{word} {check:6} {_subject(result)}: {result.detail}")
         if result.status in (Status.FAIL, Status.ERROR, Status.WARN):
             self._print(f"      reason: {result.reason}")
             if result.hint:

@@ -228,6 +228,10 @@ def _when_empty(endpoint: dict[str, Any], origin: DataPath, sub: Substituter) ->
     item.data["id"] = re.sub("-{2,}", "-", raw_id).strip("-") or "empty"
     item.unresolved.discard(("id",))
     item.skip_reason = MISSING_INPUT + " ".join(str(endpoint["when_empty"]).split())
+    placeholder = f"<{endpoint['for_each']}>"  # `<storage_account>.blob...`, not `${item}...`
+    for key, value in item.data.items():
+        if isinstance(value, str) and key != "id":
+            item.data[key] = value.replace("${item}", placeholder)
     return item
 
 

@@ -58,7 +58,7 @@ def test_for_each_with_empty_list_gives_one_skipped_entry() -> None:
     cache = _by_id(plan)["cache"]
     assert not cache.enabled
     assert cache.skip_reason == "missing-input: No cache storage account given."
-    assert cache.host == "${item}.blob.core.windows.net"
+    assert cache.host == "<storage_account>.blob.core.windows.net"
     assert skip_code(cache.skip_reason) == "missing-input"
 
 
