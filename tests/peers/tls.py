@@ -1,0 +1,165 @@
+"""TLS servers with trustme certificates, serving a minimal HTTP/1.1 responder."""
+
+from __future__ import annotations
+
+import datetime
+import socket
+import ssl
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import trustme
+
+from tests.peers._server import AcceptLoop, listen, read_head
+
+#: Certificate variants a TlsServer can present.
+CERT_KINDS = ("valid", "untrusted", "expired", "wrong-name", "legacy")
+
+
+class Pki:
+    """A test CA the client trusts, and a second CA ("middlebox") it does not."""
+
+    def __init__(self) -> None:
+        self.ca = trustme.CA(organization_name="Asrcheck Test Root")
+        self.rogue = trustme.CA(organization_name="Contoso TLS Inspection")
+
+    def write_bundle(self, path: Path) -> str:
+        """Writes the trusted CA as a PEM bundle; returns the path as a string."""
+        self.ca.cert_pem.write_to_path(str(path))
+        return str(path)
+
+    def server_context(self, kind: str, hostnames: Sequence[str]) -> ssl.SSLContext:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self._leaf(kind, hostnames).configure_cert(ctx)
+        if kind == "legacy":
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        return ctx
+
+    def _leaf(self, kind: str, hostnames: Sequence[str]) -> trustme.LeafCert:
+        names = list(hostnames)
+        if kind == "untrusted":
+            return self.rogue.issue_cert(*names)
+        if kind == "wrong-name":
+            return self.ca.issue_cert("somewhere-else.test")
+        if kind == "expired":
+            now = datetime.datetime.now(datetime.timezone.utc)
+            return self.ca.issue_cert(
+                *names,
+                not_before=now - datetime.timedelta(days=30),
+                not_after=now - datetime.timedelta(days=1),
+            )
+        return self.ca.issue_cert(*names)
+
+
+def legacy_tls_unavailable() -> str | None:
+    """Why a TLS 1.0/1.1-only server cannot run here, or None when it can."""
+    try:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+    except (ValueError, ssl.SSLError) as error:
+        return f"local OpenSSL refuses TLS 1.0/1.1: {error}"
+    return None
+
+
+class HttpBehaviour:
+    """How the responder answers: statuses, delays and dripping."""
+
+    def __init__(
+        self,
+        status: int = 200,
+        head_status: int | None = None,
+        delay: float = 0.0,
+        drip: float = 0.0,
+        server: str = "Asrcheck-Test/1.0",
+    ) -> None:
+        self.status = status
+        self.head_status = head_status
+        self.delay = delay
+        self.drip = drip
+        self.server = server
+
+
+_TEXT = {
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+}
+
+
+class TlsServer:
+    """A TLS server on loopback presenting `kind` certificate for `hostnames`.
+
+    After the handshake it answers HTTP/1.1 HEAD/GET per `behaviour`. `requests` lists the
+    request lines seen; `handshakes` counts completed handshakes.
+    """
+
+    def __init__(
+        self,
+        pki: Pki,
+        kind: str = "valid",
+        hostnames: Sequence[str] = ("localhost",),
+        behaviour: HttpBehaviour | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.context = pki.server_context(kind, hostnames)
+        self.behaviour = behaviour or HttpBehaviour()
+        self.requests: list[str] = []
+        self.handshakes = 0
+        self._lock = threading.Lock()
+        self._loop = AcceptLoop(listen(host), self._serve)
+
+    @property
+    def port(self) -> int:
+        return self._loop.port
+
+    def __enter__(self) -> TlsServer:
+        self._loop.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.stop()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            tls = self.context.wrap_socket(conn, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        with self._lock:
+            self.handshakes += 1
+        try:
+            self._answer(tls)
+        finally:
+            tls.close()
+
+    def _answer(self, tls: ssl.SSLSocket) -> None:
+        head = read_head(tls)
+        if not head:
+            return
+        line = head.split(b"\r\n", 1)[0].decode("latin-1")
+        self.requests.append(line)
+        b = self.behaviour
+        status = b.head_status if line.startswith("HEAD") and b.head_status else b.status
+        body = b"" if line.startswith("HEAD") else b"hello\n"
+        reply = (
+            f"HTTP/1.1 {status} {_TEXT.get(status, 'Status')}\r\n"
+            f"Server: {b.server}\r\nx-ms-request-id: test-{len(self.requests)}\r\n"
+            f"Date: Wed, 25 Nov 2026 18:00:00 GMT\r\nContent-Length: 6\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode() + body
+        if b.delay:
+            self._loop.wait(b.delay)
+        if b.drip:
+            for i in range(len(reply)):
+                tls.sendall(reply[i : i + 1])
+                if self._loop.stopping:
+                    return
+                self._loop.wait(b.drip)
+        else:
+            tls.sendall(reply)
