@@ -14,6 +14,8 @@ class Sample:
     name: str
     values: tuple[float, ...]
     unit: str = "s"
+    #: False when a run behind these values did not end as expected.
+    ok: bool = True
 
     @property
     def median(self) -> float:
@@ -27,16 +29,25 @@ class Sample:
 
 @dataclass(frozen=True)
 class Target:
-    """A target: `measured / reference` must be at most `limit` (or at least, if `at_least`)."""
+    """A target: `measured / reference` must be at most `limit` (or at least, if `at_least`).
+
+    With `unit` set ("s", "MB"), the target is absolute: `measured` against `limit` in that
+    unit, and `reference` is ignored.
+    """
 
     label: str
     measured: float
     reference: float
     limit: float
     at_least: bool = False
+    unit: str | None = None
+    #: False when a measurement behind it came from a run that went wrong.
+    valid: bool = True
 
     @property
     def ratio(self) -> float:
+        if self.unit is not None:
+            return self.measured
         return ratio(self.measured, self.reference)
 
     @property
@@ -81,14 +92,15 @@ def target_rows(targets: Sequence[Target]) -> list[list[str]]:
     rows = []
     for target in targets:
         sign = ">=" if target.at_least else "<="
-        rows.append(
-            [
-                target.label,
-                f"{target.ratio:.2f}x",
-                f"{sign} {target.limit:g}x",
-                "met" if target.met else "MISSED",
-            ]
-        )
+        if target.unit is None:
+            value, limit = f"{target.ratio:.2f}x", f"{target.limit:g}x"
+        else:
+            value = fmt_value(target.measured, target.unit)
+            limit = fmt_value(target.limit, target.unit)
+        verdict = "met" if target.met else "MISSED"
+        if not target.valid:
+            verdict = "invalid (a run failed)"
+        rows.append([target.label, value, f"{sign} {limit}", verdict])
     return rows
 
 

@@ -1,0 +1,79 @@
+"""How the bench invokes asrcheck: `PYTHON -m runner ...` from the repository root."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.proc import Measured, measure
+
+REPO = Path(__file__).resolve().parent.parent
+#: Step kinds that reach beyond the machine (an NTP server): removed from benchmark plans,
+#: since the benchmark may send traffic to loopback addresses only.
+OFF_MACHINE_STEP_KINDS = frozenset({"ntp"})
+_PROXY_VARS = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@dataclass(frozen=True)
+class Asrcheck:
+    """An interpreter that runs asrcheck from this checkout."""
+
+    python: str
+
+    def env(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key.upper() not in _PROXY_VARS and key != "SSL_CERT_FILE"
+        }
+        env["NO_COLOR"] = "1"
+        return env
+
+    def argv(self, *args: str) -> list[str]:
+        return [self.python, "-m", "runner", *args]
+
+    def measure(self, *args: str, timeout: float = 600) -> Measured:
+        return measure(self.argv(*args), cwd=REPO, env=self.env(), timeout=timeout)
+
+    def show(self, plan: str, plan_args: Sequence[str]) -> dict[str, Any]:
+        """The resolved plan (`asrcheck show --format json`)."""
+        done = subprocess.run(
+            self.argv("show", plan, *plan_args, "--format", "json"),
+            cwd=REPO,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"asrcheck show {plan} failed: {done.stderr.strip()}")
+        shown: dict[str, Any] = json.loads(done.stdout)
+        return shown
+
+
+def enabled_hosts(shown: dict[str, Any]) -> list[str]:
+    """Distinct host names of the endpoints that will be checked, in plan order."""
+    hosts: list[str] = []
+    for endpoint in shown.get("endpoints", []):
+        if endpoint.get("enabled", True) and endpoint["host"] not in hosts:
+            hosts.append(endpoint["host"])
+    return hosts
+
+
+def off_machine_steps(shown: dict[str, Any]) -> list[str]:
+    """Ids of steps whose kind would reach beyond the machine."""
+    return [step["id"] for step in shown.get("steps", []) if step["kind"] in OFF_MACHINE_STEP_KINDS]
+
+
+def var_args(variables: Sequence[tuple[str, str]]) -> list[str]:
+    """`--var NAME=VALUE` arguments."""
+    args: list[str] = []
+    for name, value in variables:
+        args += ["--var", f"{name}={value}"]
+    return args

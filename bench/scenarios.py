@@ -1,0 +1,200 @@
+"""The measured scenarios (a)-(f) and their reference limits, on the simulated network."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import genplan
+from bench.asrcheck import Asrcheck, enabled_hosts, off_machine_steps, var_args
+from bench.chain import chain_seconds
+from bench.proc import Measured
+from bench.serial import SerialNet, run_serial
+from bench.simnet import SimNet
+from bench.stats import Sample
+
+DEFAULT_VARS = (
+    ("source_region", "japaneast"),
+    ("target_region", "japanwest"),
+    ("storage_account", "benchcache1,benchcache2,benchcache3"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to run; see `python -m bench --help`."""
+
+    python: str
+    repeat: int = 5
+    baseline_repeat: int = 1
+    #: Per-stage timeout for (b) and (c); None = the plan's own.
+    timeout: float | None = None
+    rtts: tuple[float, ...] = (0.0, 0.05)
+    generated: int = 500
+    plan: str = "a2a"
+    variables: tuple[tuple[str, str], ...] = DEFAULT_VARS
+    baseline: bool = True
+
+
+@dataclass
+class Results:
+    """Everything measured, by key (see bench/report.py for the keys)."""
+
+    samples: dict[str, Sample] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)
+
+    def add(
+        self, key: str, name: str, values: Sequence[float], unit: str = "s", ok: bool = True
+    ) -> None:
+        self.samples[key] = Sample(name, tuple(values), unit, ok)
+
+
+def plan_file(plan: str) -> Path:
+    """A built-in plan name or a path, as an absolute file path."""
+    path = Path(plan)
+    if path.suffix in (".yaml", ".yml"):
+        return path.resolve()
+    from bench.asrcheck import REPO
+
+    return REPO / "plans" / f"{plan}.yaml"
+
+
+def startup(ax: Asrcheck, s: Settings, res: Results) -> None:
+    """(e) `asrcheck --version` and `asrcheck validate PLAN`."""
+    target = str(plan_file(s.plan))
+    version = [_checked(ax.measure("--version"), res, "--version") for _ in range(s.repeat)]
+    validate = [_checked(ax.measure("validate", target), res, "validate") for _ in range(s.repeat)]
+    res.add("e_version", "(e) asrcheck --version", _secs(version), ok=_good(version, 0))
+    res.add("e_validate", f"(e) asrcheck validate {s.plan}", _secs(validate), ok=_good(validate, 0))
+
+
+def _checked(done: Measured, res: Results, what: str, expect: int | None = 0) -> Measured:
+    if done.timed_out:
+        res.notes.append(f"{what}: killed after its timeout")
+    elif expect is not None and done.returncode != expect:
+        tail = done.output.strip().splitlines()[-3:]
+        res.notes.append(f"{what}: exit {done.returncode} (expected {expect}): {tail}")
+    return done
+
+
+class A2aRuns:
+    """Scenarios (a), (b), (c) on the A2A plan pointed at the simulated network."""
+
+    def __init__(self, ax: Asrcheck, s: Settings, workdir: Path) -> None:
+        self.ax = ax
+        self.s = s
+        self.workdir = workdir
+        self.plan_args = var_args(s.variables)
+        shown = ax.show(str(plan_file(s.plan)), self.plan_args)
+        self.hosts = enabled_hosts(shown)
+        self.remove = off_machine_steps(shown)
+        timeouts = [float(e["timeout"]) for e in shown["endpoints"] if e.get("enabled", True)]
+        self.timeout = s.timeout if s.timeout is not None else max(timeouts)
+
+    def child(self, port: int) -> str:
+        path = self.workdir / "bench-a2a.yaml"
+        defaults: dict[str, object] = {"port": port, "timeout": self.timeout}
+        text = genplan.child_plan(
+            str(plan_file(self.s.plan)), defaults=defaults, remove=self.remove
+        )
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    def run(self, net: SimNet, what: str, res: Results, expect: int) -> Measured:
+        out = self.workdir / "out"
+        out.mkdir(exist_ok=True)
+        args = [
+            "run",
+            self.child(net.port),
+            *self.plan_args,
+            "--dns-server",
+            f"{net.dns[0]}:{net.dns[1]}",
+            "--ca-bundle",
+            net.ca_file,
+            "--no-proxy",
+            "--log",
+            str(out / "support.log"),
+            "--json",
+            str(out / "report.json"),
+            "-q",
+        ]
+        return _checked(self.ax.measure(*args), res, what, expect)
+
+    def healthy(self, res: Results) -> None:
+        """(a) every endpoint healthy, at each RTT; (f) its RSS; the single-chain limit."""
+        for rtt in self.s.rtts:
+            tag = f"{rtt * 1000:g}ms"
+            with SimNet(self.hosts, self.workdir, rtt=rtt) as net:
+                runs = [self.run(net, f"(a) rtt {tag}", res, 0) for _ in range(self.s.repeat)]
+                limit = [self.slowest_chain(net) for _ in range(self.s.repeat)]
+            ok = _good(runs, 0)
+            res.add(f"a_{tag}", f"(a) run {self.s.plan}, healthy, RTT {tag}", _secs(runs), ok=ok)
+            res.add(f"a_rss_{tag}", f"(f) peak RSS of (a), RTT {tag}", _rss(runs), "MB", ok)
+            res.add(f"limit_{tag}", f"slowest single chain alone, RTT {tag}", limit)
+
+    def slowest_chain(self, net: SimNet) -> float:
+        return max(chain_seconds(h, net.port, net.dns, net.ca_file) for h in self.hosts)
+
+    def outage(self, res: Results) -> None:
+        """(b) TCP silently dropped everywhere, one name never answers; (c) serially."""
+        silent = self.hosts[:1]
+        res.facts["silent name"] = silent[0]
+        res.facts["per-step timeout"] = f"{self.timeout:g} s"
+        res.facts["A2A hosts"] = ", ".join(self.hosts)
+        with SimNet(self.hosts, self.workdir, outage=True, silent=silent) as net:
+            runs = [self.run(net, "(b) outage", res, 1) for _ in range(self.s.repeat)]
+            res.add("b", f"(b) run {self.s.plan}, outage", _secs(runs), ok=_good(runs, 1))
+            if self.s.baseline:
+                serial = SerialNet(net.dns, net.addresses, net.port, net.ca_file)
+                times = [
+                    run_serial(self.hosts, serial, self.timeout)[0]
+                    for _ in range(self.s.baseline_repeat)
+                ]
+                res.add("c", "(c) serial nslookup/nc/curl, outage", times)
+        if self.s.baseline:
+            with SimNet(self.hosts, self.workdir) as net:
+                serial = SerialNet(net.dns, net.addresses, net.port, net.ca_file)
+                times = [run_serial(self.hosts, serial, self.timeout)[0] for _ in range(3)]
+                res.add("c_healthy", "(c) serial nslookup/nc/curl, healthy", times)
+
+
+def generated(ax: Asrcheck, s: Settings, workdir: Path, res: Results) -> None:
+    """(d) a generated plan with `s.generated` endpoints, all healthy; (f) its RSS."""
+    hosts = genplan.generated_hosts(s.generated)
+    with SimNet(hosts, workdir, cert_names=[f"*.{genplan.GENERATED_DOMAIN}"]) as net:
+        path = workdir / "bench-generated.yaml"
+        path.write_text(genplan.generated_plan(hosts, port=net.port, timeout=5), "utf-8")
+        out = workdir / "out"
+        out.mkdir(exist_ok=True)
+        args = [
+            "run",
+            str(path),
+            "--dns-server",
+            f"{net.dns[0]}:{net.dns[1]}",
+            "--ca-bundle",
+            net.ca_file,
+            "--no-proxy",
+            "--log",
+            str(out / "generated.log"),
+            "--json",
+            str(out / "generated.json"),
+            "-q",
+        ]
+        runs = [_checked(ax.measure(*args), res, "(d)") for _ in range(s.repeat)]
+    ok = _good(runs, 0)
+    res.add("d", f"(d) run generated plan, {s.generated} endpoints", _secs(runs), ok=ok)
+    res.add("d_rss", "(f) peak RSS of (d)", _rss(runs), "MB", ok)
+
+
+def _good(runs: Sequence[Measured], expect: int) -> bool:
+    return all(not m.timed_out and m.returncode == expect for m in runs)
+
+
+def _secs(runs: Sequence[Measured]) -> list[float]:
+    return [m.seconds for m in runs]
+
+
+def _rss(runs: Sequence[Measured]) -> list[float]:
+    return [m.max_rss_mb for m in runs]
