@@ -1,0 +1,228 @@
+"""`load_plan()`: plan reference -> `runner.model.Plan`, or a PlanError with every problem.
+
+The pipeline: find and parse the file (`source`), check it against the schema (`schema`),
+merge `extends:` (`extends`), resolve variables (`variables`), substitute and expand
+(`expand`), switch sections, then check what only the resolved values show (host names,
+ranges of substituted values, duplicate ids, step parameters) and build the frozen model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from runner import expand, registry, schema
+from runner import variables as varmod
+from runner.errors import PlanError, Problem
+from runner.expand import Item, Substituter
+from runner.extends import is_builtin_name, load_tree
+from runner.hostname import host_problem
+from runner.model import Endpoint, Plan, Section, Step
+from runner.source import SourceMap, dotted, problem
+
+_CHAIN = ("dns", "tcp", "tls", "http")
+
+
+def load_plan(
+    ref: str,
+    *,
+    variables: Sequence[str] = (),
+    var_files: Sequence[str] = (),
+    enable: Sequence[str] = (),
+    disable: Sequence[str] = (),
+    use_providers: bool = False,
+    require_vars: bool = True,
+) -> Plan:
+    """Loads, checks and resolves a plan: a built-in name or a file path."""
+    data, smap = load_tree(ref)
+    problems = schema.check_kinds(data, smap)
+    decl, found = varmod.declare(data, smap)
+    problems += found
+    switched, found = expand.sections(data.get("sections") or {}, enable, disable)
+    problems += found
+    tables = data.get("tables") or {}
+    given = varmod.gather(decl, tables, variables, var_files)
+    values, found = varmod.finish(
+        decl, given.values, smap, use_providers=use_providers, require_vars=require_vars
+    )
+    problems += given.problems + found
+    quiet = {n for n, v in values.items() if v is None and (decl[n].required or not require_vars)}
+    sub = Substituter(values, tables, smap, quiet_missing=quiet)
+    defaults = sub.tree(data.get("defaults") or {}, ("defaults",))
+    unresolved_defaults = {dotted(path) for path in sub.unresolved}
+    endpoints = expand.expand_endpoints(data.get("endpoints") or [], sub)
+    steps = expand.expand_steps(data.get("steps") or [], sub)
+    problems += sub.problems
+    problems += expand.apply_sections(endpoints + steps, switched, smap)
+    problems += _check_resolved(defaults, unresolved_defaults, endpoints, steps, smap)
+    if problems:
+        raise PlanError(_sorted(problems))
+    return _build(ref, data, values, decl, switched, defaults, endpoints, steps, smap)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(problems))
+    located = sorted(
+        (p for p in unique if p.location),
+        key=lambda p: (
+            (p.location.file, p.location.line, p.location.column) if p.location else ("", 0, 0)
+        ),
+    )
+    return [p for p in unique if not p.location] + located
+
+
+def _strict(name: str) -> dict[str, Any]:
+    full = schema.plan_schema(refs=False)
+    return {
+        "$defs": full["$defs"],
+        **(full["$defs"][name] if name in full["$defs"] else full["properties"][name]),
+    }
+
+
+def _check_resolved(
+    defaults: Any,
+    unresolved_defaults: set[str],
+    endpoints: list[Item],
+    steps: list[Item],
+    smap: SourceMap,
+) -> list[Problem]:
+    problems = [
+        p
+        for p in schema.check(defaults, _strict("defaults"), smap, ("defaults",))
+        if p.path not in unresolved_defaults
+    ]
+    for items, kind in ((endpoints, "endpoint"), (steps, "step")):
+        strict = _strict(kind)
+        for item in items:
+            skip = {dotted((*item.origin, *path)) for path in item.unresolved}
+            problems += [
+                p for p in schema.check(item.data, strict, smap, item.origin) if p.path not in skip
+            ]
+        problems += _duplicates(items, kind, smap)
+    problems += _hosts(endpoints, smap)
+    problems += _step_params(steps, smap)
+    return problems
+
+
+def _duplicates(items: list[Item], kind: str, smap: SourceMap) -> list[Problem]:
+    first: dict[Any, Item] = {}
+    problems = []
+    for item in items:
+        name = item.data.get("id")
+        if name in first and ("id",) not in item.unresolved:
+            line = smap.at((*first[name].origin, "id")).line
+            message = f"duplicate {kind} id {name!r} (first at line {line})"
+            problems.append(problem(smap, (*item.origin, "id"), message))
+        first.setdefault(name, item)
+    return problems
+
+
+def _hosts(endpoints: list[Item], smap: SourceMap) -> list[Problem]:
+    problems = []
+    for item in endpoints:
+        host = item.data.get("host")
+        if not isinstance(host, str) or ("host",) in item.unresolved:
+            continue
+        if item.skip_reason and item.skip_reason.startswith(expand.NOT_APPLICABLE):
+            continue
+        reason = host_problem(host)
+        if reason:
+            problems.append(
+                problem(smap, (*item.origin, "host"), f"invalid host name {host!r}: {reason}")
+            )
+    return problems
+
+
+def _step_params(steps: list[Item], smap: SourceMap) -> list[Problem]:
+    problems = []
+    for item in steps:
+        kind = registry.STEPS.get(str(item.data.get("kind")))
+        if kind is None or any(path[:1] == ("with",) for path in item.unresolved):
+            continue
+        params = item.data.get("with", {})
+        problems += schema.check(params, kind.PARAMS_SCHEMA, smap, (*item.origin, "with"))
+    return problems
+
+
+def _num(value: Any, default: float) -> float:
+    return (
+        float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+    )
+
+
+def _build(
+    ref: str,
+    data: dict[str, Any],
+    values: dict[str, Any],
+    decl: dict[str, Any],
+    switched: list[Section],
+    defaults: dict[str, Any],
+    endpoints: list[Item],
+    steps: list[Item],
+    smap: SourceMap,
+) -> Plan:
+    return Plan(
+        name=data["name"],
+        version=data["version"],
+        scenario=data["scenario"],
+        description=data["description"],
+        source=f"builtin:{ref}" if is_builtin_name(ref) else ref,
+        variables=values,
+        secret_vars=frozenset(name for name, var in decl.items() if var.secret),
+        sections=tuple(switched),
+        endpoints=tuple(_endpoint(item, defaults, smap) for item in endpoints),
+        steps=tuple(_step(item, smap) for item in steps),
+        timeout=_num(defaults.get("timeout"), 5.0),
+        deadline=_num(defaults.get("deadline"), 60.0),
+        concurrency=int(_num(defaults.get("concurrency"), 32)),
+        routes=tuple(defaults.get("routes", ("default", "agent"))),
+        log_names=dict(data.get("log") or {}),
+    )
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+
+def _endpoint(item: Item, defaults: dict[str, Any], smap: SourceMap) -> Endpoint:
+    d = item.data
+    chain = d.get("chain") or defaults.get("chain") or _CHAIN
+    return Endpoint(
+        id=str(d["id"]),
+        host=str(d["host"]),
+        port=int(_num(d.get("port"), _num(defaults.get("port"), 443))),
+        purpose=str(d["purpose"]),
+        section=d.get("section"),
+        enabled=item.skip_reason is None,
+        skip_reason=item.skip_reason,
+        required=d.get("required", True) is not False,
+        chain=tuple(chain),
+        timeout=_num(d.get("timeout"), _num(defaults.get("timeout"), 5.0)),
+        address=d.get("address", "any"),
+        tls_issuers=_texts(d.get("tls_issuers")),
+        service_tag=d.get("service_tag"),
+        error_codes=_texts(d.get("error_codes")),
+        wildcard=d.get("wildcard"),
+        why_this_host=d.get("why_this_host"),
+        docs=d.get("docs"),
+        checked=d.get("checked"),
+        uncertain=d.get("uncertain"),
+        hint=d.get("hint"),
+        origin=smap.at(item.origin),
+    )
+
+
+def _step(item: Item, smap: SourceMap) -> Step:
+    d = item.data
+    return Step(
+        id=str(d["id"]),
+        kind=str(d["kind"]),
+        params=dict(d.get("with") or {}),
+        title=str(d.get("title", "")),
+        section=d.get("section"),
+        enabled=item.skip_reason is None,
+        skip_reason=item.skip_reason,
+        required=d.get("required", False) is True,
+        timeout=_num(d.get("timeout"), 10.0),
+        origin=smap.at(item.origin),
+    )
