@@ -5,13 +5,21 @@ mypy checks every module against its Protocol through these annotations.
 
 from __future__ import annotations
 
+from runner.kinds import clock, machine, network, ntp, proxy_config, tls_config
 from runner.kinds.base import StageKind, StepKind
 
 #: Stage kinds, usable in an endpoint's `chain:`.
 STAGES: dict[str, StageKind] = {}
 
 #: Step kinds, usable as a step's `kind:`.
-STEPS: dict[str, StepKind] = {}
+STEPS: dict[str, StepKind] = {
+    "machine": machine,
+    "network": network,
+    "proxy-config": proxy_config,
+    "tls-config": tls_config,
+    "clock": clock,
+    "ntp": ntp,
+}
 
 
 def stage_names() -> list[str]:

@@ -10,5 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-#: Provider name -> function.
-PROVIDERS: dict[str, Callable[[], object | None]] = {}
+from runner import imds
+
+#: Provider name -> function; the names plans may use in `default_from:`.
+PROVIDERS: dict[str, Callable[[], object | None]] = {
+    "azure-vm-region": imds.azure_vm_region,
+}
