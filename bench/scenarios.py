@@ -9,6 +9,7 @@ from pathlib import Path
 from bench import genplan
 from bench.asrcheck import Asrcheck, enabled_hosts, off_machine_steps, var_args
 from bench.chain import chain_seconds
+from bench.imports import measure_imports
 from bench.proc import Measured
 from bench.serial import SerialNet, run_serial
 from bench.simnet import SimNet
@@ -68,6 +69,8 @@ def startup(ax: Asrcheck, s: Settings, res: Results) -> None:
     validate = [_checked(ax.measure("validate", target), res, "validate") for _ in range(s.repeat)]
     res.add("e_version", "(e) asrcheck --version", _secs(version), ok=_good(version, 0))
     res.add("e_validate", f"(e) asrcheck validate {s.plan}", _secs(validate), ok=_good(validate, 0))
+    for module, times in measure_imports(s.python, s.repeat).items():
+        res.add(f"import_{module}", f"import {module} (fresh interpreter)", times)
 
 
 def _checked(done: Measured, res: Results, what: str, expect: int | None = 0) -> Measured:
