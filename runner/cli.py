@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import NoReturn
 
 from runner import __version__
 from runner.errors import PlanError, UsageError
@@ -200,8 +201,19 @@ def _add_plan_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     sub.add_parser("kinds", help="list the check kinds plans can use")
 
 
+class _ArgumentError(Exception):
+    """A command-line syntax error found by argparse."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2 (returned, not exited)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _ArgumentError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="asrcheck",
         description="Check that this machine can reach what Azure Site Recovery needs.",
         epilog=_EPILOG,
@@ -255,7 +267,11 @@ def _exit_codes(result: list[int]) -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _ArgumentError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

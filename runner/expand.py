@@ -102,9 +102,15 @@ class Substituter:
                 pieces.append("${")
                 continue
             value = self._lookup(match.group(1), path)
+            if isinstance(value, list):
+                message = (
+                    f"list variable in '${{{match.group(1)}}}' must stand alone (or use for_each)"
+                )
+                self.problems.append(problem(self.smap, path, message))
+                value = UNRESOLVED
             if value is UNRESOLVED:
                 return self._leave(text, path)
-            pieces.append(self._as_text(value, match.group(1), path))
+            pieces.append(self._as_text(value))
         rest = text[position:]
         if "${" in rest:
             self.problems.append(problem(self.smap, path, f"unclosed '${{' in {text!r}"))
@@ -114,20 +120,17 @@ class Substituter:
         self.unresolved.add(path)
         return text
 
-    def _as_text(self, value: Any, ref: str, path: DataPath) -> str:
+    @staticmethod
+    def _as_text(value: Any) -> str:
         if isinstance(value, bool):
             return "true" if value else "false"
-        if isinstance(value, list):
-            message = f"list variable in '${{{ref}}}' must stand alone (or use for_each)"
-            self.problems.append(problem(self.smap, path, message))
-            return ""
         return str(value)
 
     def _lookup(self, ref: str, path: DataPath) -> Any:
         match = _REF.match(ref)
         if not match:
             self.problems.append(problem(self.smap, path, f"invalid reference '${{{ref}}}'"))
-            return ""
+            return UNRESOLVED
         name, key_var = match.groups()
         if key_var is None:
             return self._variable(name, path)
@@ -140,7 +143,7 @@ class Substituter:
             where = " (${item} exists only in a for_each endpoint)" if name == "item" else ""
             message = f"undefined variable {name!r}{where or suggest(name, self.values)}"
             self.problems.append(problem(self.smap, path, message))
-            return ""
+            return UNRESOLVED
         value = self.values[name]
         if value is None:
             if name not in self.quiet_missing:
@@ -151,19 +154,19 @@ class Substituter:
 
     def _table(self, table_name: str, var: str, path: DataPath) -> Any:
         key = self._variable(var, path)
-        if key is UNRESOLVED or key == "":
+        if key is UNRESOLVED:
             return UNRESOLVED
         table = self.tables.get(table_name)
         if table is None:
             message = f"unknown table {table_name!r}{suggest(table_name, self.tables)}"
             self.problems.append(problem(self.smap, path, message))
-            return ""
+            return UNRESOLVED
         if str(key) not in table:
             message = (
                 f"tables.{table_name} has no entry {key!r} (for {var}){suggest(str(key), table)}"
             )
             self.problems.append(problem(self.smap, path, message))
-            return ""
+            return UNRESOLVED
         if table[str(key)] is None:
             self.not_applicable.append(f"tables.{table_name} has no value for {var}={key}")
             return UNRESOLVED

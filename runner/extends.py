@@ -57,7 +57,8 @@ def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> tuple[dict[st
     parent_ref = data.get("extends")
     if parent_ref is None:
         if data.get("remove"):
-            raise PlanError([problem(smap, ("remove",), "remove: needs extends:")])
+            message = "only a plan with extends: can remove inherited endpoints and steps"
+            raise PlanError([problem(smap, ("remove",), message)])
         return data, smap
     here = (path.resolve(), name)
     parent_path, parent_name = locate(parent_ref, path.parent)
@@ -140,7 +141,7 @@ def merge(
     for key in ("endpoints", "steps"):
         _merge_list(work, key, removed)
     if work.problems:
-        raise PlanError(work.problems)
+        raise PlanError(sorted(work.problems, key=_where))
     return work.data, work.smap
 
 
@@ -176,3 +177,8 @@ def _merge_list(work: _Merge, key: str, removed: set[str]) -> None:
     for position, (smap, path, item) in enumerate(entries):
         work.smap.graft((key, position), smap, path)
         work.data[key].append(item)
+
+
+def _where(item: Problem) -> tuple[str, int, int]:
+    where = item.location
+    return (where.file, where.line, where.column) if where else ("", 0, 0)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 
 MAX_LABEL = 63
 MAX_NAME = 253
 _SHELL = set("`$&|;<>()\\'\"!*?[]{}~#%^=,+")
-_ASCII_LABEL = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$")
 
 
 def host_problem(host: str) -> str | None:
@@ -49,13 +47,17 @@ def _is_ip(host: str) -> bool:
 def _label_problem(label: str) -> str | None:
     if not label:
         return "has an empty label (two dots in a row, or a leading dot)"
+    if (
+        label.startswith("-")
+        or label.endswith("-")
+        or not all(c.isalnum() or c in "-_" for c in label)
+    ):
+        return f"label {label!r} may hold only letters, digits and inner hyphens"
     encoded = _to_ascii(label)
     if encoded is None:
         return f"label {label!r} is not a valid internationalized label"
     if len(encoded) > MAX_LABEL:
         return f"label {label[:20]!r}... is {len(encoded)} characters long (at most {MAX_LABEL})"
-    if not _ASCII_LABEL.match(encoded.lower()):
-        return f"label {label!r} may hold only letters, digits and inner hyphens"
     return None
 
 

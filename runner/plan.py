@@ -32,9 +32,19 @@ def load_plan(
     disable: Sequence[str] = (),
     use_providers: bool = False,
     require_vars: bool = True,
+    lenient: bool = False,
 ) -> Plan:
-    """Loads, checks and resolves a plan: a built-in name or a file path."""
+    """Loads, checks and resolves a plan: a built-in name or a file path.
+
+    `lenient` ignores --var names and sections the plan does not declare (for `diff`,
+    where one set of options applies to two plans).
+    """
     data, smap = load_tree(ref)
+    if lenient:
+        declared = set(data.get("vars") or {})
+        variables = [flag for flag in variables if flag.partition("=")[0].strip() in declared]
+        enable = [name for name in enable if name in (data.get("sections") or {})]
+        disable = [name for name in disable if name in (data.get("sections") or {})]
     problems = schema.check_kinds(data, smap)
     decl, found = varmod.declare(data, smap)
     problems += found
@@ -112,6 +122,8 @@ def _duplicates(items: list[Item], kind: str, smap: SourceMap) -> list[Problem]:
         if name in first and ("id",) not in item.unresolved:
             line = smap.at((*first[name].origin, "id")).line
             message = f"duplicate {kind} id {name!r} (first at line {line})"
+            if first[name].origin == item.origin:
+                message = f"duplicate {kind} id {name!r} (for_each gives it more than once)"
             problems.append(problem(smap, (*item.origin, "id"), message))
         first.setdefault(name, item)
     return problems

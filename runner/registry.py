@@ -5,11 +5,29 @@ mypy checks every module against its Protocol through these annotations.
 
 from __future__ import annotations
 
-from runner.kinds import clock, machine, network, ntp, proxy_config, tls_config
+from runner.kinds import (
+    clock,
+    dns,
+    http,
+    machine,
+    network,
+    ntp,
+    proxy,
+    proxy_config,
+    tcp,
+    tls,
+    tls_config,
+)
 from runner.kinds.base import StageKind, StepKind
 
 #: Stage kinds, usable in an endpoint's `chain:`.
-STAGES: dict[str, StageKind] = {}
+STAGES: dict[str, StageKind] = {
+    "dns": dns,
+    "tcp": tcp,
+    "tls": tls,
+    "http": http,
+    "proxy": proxy,
+}
 
 #: Step kinds, usable as a step's `kind:`.
 STEPS: dict[str, StepKind] = {

@@ -257,11 +257,23 @@ def _message(error: ValidationError) -> str:
     if error.validator == "const" and error.validator_value == 1:
         return f"{value} is not a plan format this asrcheck knows (expected 1)"
     if error.validator == "pattern":
+        described = _PATTERNS.get(str(error.validator_value))
+        if described:
+            return f"{value} is not {described}"
         return f"{value} does not match {error.validator_value!r}"
     if error.validator == "enum":
         allowed = ", ".join(json.dumps(item) for item in schema.get("enum", []))
         return f"{value} is not one of: {allowed}"
     return error.message
+
+
+_PATTERNS = {
+    SEMVER: "a semantic version (like 1.2.0)",
+    SLUG: "a name of lowercase letters, digits and '-'",
+    NAME: "a name of letters, digits and '_'",
+    r"^https?://\S+$": "an http(s) URL",
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date (YYYY-MM-DD)",
+}
 
 
 def _is_json(value: Any) -> bool:

@@ -65,7 +65,7 @@ def declare(data: Mapping[str, Any], smap: SourceMap) -> tuple[dict[str, Var], l
             default_from=provider,
         )
         if "description" not in spec:
-            problems.append(problem(smap, path, f"variable {name!r} needs a description"))
+            problems.append(problem(smap, path, f"variable {name!r} needs a description", key=True))
         found[name] = var
         if var.default is not _MISSING:
             where = (*path, "default")
@@ -225,7 +225,7 @@ def finish(
             value = []
         values[name] = value
         if value is None and var.required and require_vars:
-            problems.append(problem(smap, ("vars", name), _missing(var, use_providers)))
+            problems.append(problem(smap, ("vars", name), _missing(var, use_providers), key=True))
     return values, problems
 
 

@@ -22,14 +22,11 @@ class AcceptLoop:
 
     def __init__(self, sock: socket.socket, handle: Callable[[socket.socket], None]) -> None:
         self.sock = sock
+        self.port = int(sock.getsockname()[1])
         self._handle = handle
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self.conns: list[socket.socket] = []
-
-    @property
-    def port(self) -> int:
-        return int(self.sock.getsockname()[1])
 
     def start(self) -> None:
         self.sock.settimeout(0.2)

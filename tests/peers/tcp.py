@@ -27,11 +27,8 @@ class Blackhole:
 
     def __init__(self) -> None:
         self.sock = listen(backlog=0)
+        self.port = int(self.sock.getsockname()[1])
         self._fillers: list[socket.socket] = []
-
-    @property
-    def port(self) -> int:
-        return int(self.sock.getsockname()[1])
 
     def __enter__(self) -> Blackhole:
         for _ in range(8):

@@ -6,6 +6,7 @@ import datetime
 import socket
 import ssl
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,9 +34,7 @@ class Pki:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._leaf(kind, hostnames).configure_cert(ctx)
         if kind == "legacy":
-            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
-            ctx.minimum_version = ssl.TLSVersion.TLSv1
-            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            _legacy(ctx)
         return ctx
 
     def _leaf(self, kind: str, hostnames: Sequence[str]) -> trustme.LeafCert:
@@ -54,13 +53,19 @@ class Pki:
         return self.ca.issue_cert(*names)
 
 
-def legacy_tls_unavailable() -> str | None:
-    """Why a TLS 1.0/1.1-only server cannot run here, or None when it can."""
-    try:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+def _legacy(ctx: ssl.SSLContext) -> None:
+    """Limits a server context to TLS 1.0/1.1 (deprecated on purpose: it is the failure)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
         ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
         ctx.minimum_version = ssl.TLSVersion.TLSv1
         ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+
+
+def legacy_tls_unavailable() -> str | None:
+    """Why a TLS 1.0/1.1-only server cannot run here, or None when it can."""
+    try:
+        _legacy(ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER))
     except (ValueError, ssl.SSLError) as error:
         return f"local OpenSSL refuses TLS 1.0/1.1: {error}"
     return None

@@ -1,0 +1,34 @@
+"""`asrcheck list`: the built-in plans with name, version, scenario and description."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from runner import resources, source
+from runner.errors import PlanError
+
+
+def main(args: argparse.Namespace) -> int:
+    del args
+    directory = resources.plans_dir()
+    rows: list[tuple[str, ...]] = [("NAME", "VERSION", "SCENARIO", "DESCRIPTION")]
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            data, _ = source.load_file(path)
+        except PlanError:
+            rows.append((path.stem, "?", "?", "(invalid: run asrcheck validate)"))
+            continue
+        rows.append(
+            (
+                path.stem,
+                *(str(data.get(key, "?")) for key in ("version", "scenario", "description")),
+            )
+        )
+    if len(rows) == 1:
+        print(f"asrcheck: no built-in plans in {directory}", file=sys.stderr)
+        return 0
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    return 0

@@ -1,0 +1,204 @@
+"""`asrcheck run PLAN`: load the plan, build the context and sinks, run, map the verdict.
+
+Seams for the support log and the agent-proxy discovery: `execute(plan, args,
+agent_proxy=..., extra_sinks=[...])` and `build_context(args, plan, agent_proxy=...)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import importlib
+import ipaddress
+import os
+import shlex
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from runner import __version__, engine, routing, signals
+from runner.console import ConsoleSink, use_color
+from runner.context import Context, ProxySetting
+from runner.errors import UsageError
+from runner.events import FanOut, RunInfo, RunReport, Sink
+from runner.model import Plan
+from runner.redact import Redactor, mask_url
+from runner.report import JsonReportSink
+from runner.results import exit_code_for
+
+PASSWORD_ENV = "ASRCHECK_PROXY_PASSWORD"
+
+
+def main(args: argparse.Namespace) -> int:
+    return execute(load(args), args)
+
+
+def load(args: argparse.Namespace) -> Plan:
+    """The resolved plan (runner.plan is the plan-language module)."""
+    plan_module = importlib.import_module("runner.plan")
+    plan: Plan = plan_module.load_plan(
+        args.plan,
+        variables=args.var,
+        var_files=args.var_file,
+        enable=args.enable,
+        disable=args.disable,
+        use_providers=True,
+    )
+    return plan
+
+
+def execute(
+    plan: Plan,
+    args: argparse.Namespace,
+    *,
+    agent_proxy: ProxySetting | None = None,
+    extra_sinks: Sequence[Sink] = (),
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Runs `plan` with the options in `args`; returns the exit code."""
+    env = os.environ if environ is None else environ
+    ctx = build_context(args, plan, agent_proxy=agent_proxy, environ=env)
+    sinks = [*build_sinks(args, ctx, env), *extra_sinks]
+    info = RunInfo(
+        plan=plan,
+        command_line=ctx.redactor.mask(shlex.join(["asrcheck", *sys.argv[1:]])),
+        started_at=engine.now_iso(),
+        tool_version=__version__,
+        log_path=getattr(args, "log", None),
+        settings=settings(ctx, args, plan),
+    )
+    report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
+    return exit_code_for(report.verdict)
+
+
+async def _run(
+    plan: Plan, ctx: Context, sink: Sink, args: argparse.Namespace, info: RunInfo
+) -> RunReport:
+    stop = asyncio.Event()
+    restore = signals.install(stop)
+    try:
+        return await engine.run_plan(
+            plan,
+            ctx,
+            sink,
+            stop=stop,
+            deadline=args.deadline or plan.deadline,
+            concurrency=args.concurrency or plan.concurrency,
+            info=info,
+        )
+    finally:
+        restore()
+
+
+def build_sinks(args: argparse.Namespace, ctx: Context, environ: Mapping[str, str]) -> list[Sink]:
+    """The console (stderr when stdout carries JSON) and the JSON report."""
+    as_json = getattr(args, "format", "text") == "json"
+    stream = sys.stderr if as_json else sys.stdout
+    console = ConsoleSink(
+        stream,
+        redactor=ctx.redactor,
+        color=use_color(stream, bool(getattr(args, "no_color", False)), environ),
+        quiet=bool(getattr(args, "quiet", False)),
+        verbose=bool(getattr(args, "verbose", False)),
+    )
+    sinks: list[Sink] = [console]
+    json_path = getattr(args, "json", None)
+    if json_path or as_json:
+        stdout = sys.stdout if as_json else None
+        sinks.append(JsonReportSink(json_path, stdout, redactor=ctx.redactor))
+    return sinks
+
+
+def build_context(
+    args: argparse.Namespace,
+    plan: Plan,
+    *,
+    agent_proxy: ProxySetting | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Context:
+    """Settings from the command line, the environment and the plan; secrets registered."""
+    env = os.environ if environ is None else environ
+    redactor = Redactor(str(plan.variables.get(name) or "") for name in plan.secret_vars)
+    cli = _cli_proxy(args, env, redactor)
+    from_env = routing.env_proxy(env)
+    for setting in (cli, from_env, agent_proxy):
+        if setting is not None:
+            redactor.add(urlsplit(setting.url).password)
+    return Context(
+        timeout_override=args.timeout,
+        dns_servers=tuple(parse_dns_server(text) for text in args.dns_server),
+        ca_bundle=_ca_bundle(args.ca_bundle, env),
+        cli_proxy=cli,
+        env_proxy=from_env,
+        agent_proxy=agent_proxy,
+        force_direct=bool(args.no_proxy),
+        redactor=redactor,
+    )
+
+
+def parse_dns_server(text: str) -> tuple[str, int]:
+    """`IP`, `IP:PORT`, `IPv6` or `[IPv6]:PORT`; UsageError otherwise."""
+    host, port = text, "53"
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else "53"
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    try:
+        address = str(ipaddress.ip_address(host))
+        number = int(port)
+    except ValueError:
+        raise UsageError(f"--dns-server {text!r}: expected IP or IP:PORT") from None
+    if not 0 < number < 65536:
+        raise UsageError(f"--dns-server {text!r}: port must be 1-65535")
+    return address, number
+
+
+def _ca_bundle(given: str | None, env: Mapping[str, str]) -> str | None:
+    if given is not None and not Path(given).is_file():
+        raise UsageError(f"--ca-bundle {given!r}: no such file")
+    return given or env.get("SSL_CERT_FILE") or None
+
+
+def _cli_proxy(
+    args: argparse.Namespace, env: Mapping[str, str], redactor: Redactor
+) -> ProxySetting | None:
+    if not args.proxy:
+        if args.proxy_user:
+            raise UsageError("--proxy-user needs --proxy")
+        return None
+    url = args.proxy if "://" in args.proxy else f"http://{args.proxy}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--proxy {mask_url(url)!r}: expected http://HOST:PORT")
+    if args.proxy_user:
+        password = env.get(PASSWORD_ENV) or getpass.getpass(
+            f"Password for proxy user {args.proxy_user}: "
+        )
+        redactor.add(password)
+        userinfo = f"{quote(args.proxy_user, safe='')}:{quote(password, safe='')}"
+        netloc = f"{userinfo}@{parts.netloc.rpartition('@')[2]}"
+        url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return ProxySetting(url=url, source="cli")
+
+
+def settings(ctx: Context, args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
+    """Run-wide settings for the outputs' headers, secrets masked."""
+
+    def shown(setting: ProxySetting | None) -> str | None:
+        return f"{mask_url(setting.url)} ({setting.source})" if setting else None
+
+    return {
+        "cli_proxy": shown(ctx.cli_proxy),
+        "env_proxy": shown(ctx.env_proxy),
+        "agent_proxy": shown(ctx.agent_proxy),
+        "no_proxy": ctx.force_direct,
+        "dns_servers": [f"{ip}:{port}" for ip, port in ctx.dns_servers] or "system resolver",
+        "ca_bundle": ctx.ca_bundle or "system trust store",
+        "timeout": ctx.timeout_override or plan.timeout,
+        "deadline": args.deadline or plan.deadline,
+        "concurrency": args.concurrency or plan.concurrency,
+    }

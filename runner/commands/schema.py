@@ -1,0 +1,22 @@
+"""`asrcheck schema [--report]`: prints the plan (or JSON report) JSON Schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from runner import resources
+from runner.schema import schema_text
+
+
+def main(args: argparse.Namespace) -> int:
+    name = "report.schema.json" if args.report else "plan.schema.json"
+    path = resources.schemas_dir() / name
+    if path.is_file():
+        print(path.read_text(encoding="utf-8"), end="")
+        return 0
+    if not args.report:
+        print(schema_text(), end="")
+        return 0
+    print(f"asrcheck: {name} is missing from this installation ({path})", file=sys.stderr)
+    return 3

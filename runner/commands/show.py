@@ -1,0 +1,50 @@
+"""`asrcheck show PLAN`: the resolved plan as YAML and a table of endpoints, or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import yaml
+
+from runner.commands._plan_args import plan_inputs
+from runner.plan import load_plan
+from runner.resolved import plan_dict
+
+
+def main(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan, **plan_inputs(args))
+    data = plan_dict(plan)
+    if args.format == "json":
+        print(json.dumps(data, indent=2))
+        return 0
+    print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), end="")
+    print()
+    print(table(data["endpoints"]))
+    return 0
+
+
+def table(endpoints: list[dict[str, object]]) -> str:
+    """Aligned columns: id, host, port, section, enabled, why."""
+    rows = [("ID", "HOST", "PORT", "SECTION", "ENABLED", "WHY")]
+    for item in endpoints:
+        why = str(item["purpose"])
+        if not item["enabled"]:
+            why = f"{why} [skipped: {item['skip_reason']}]"
+        enabled = "yes" if item["enabled"] else "no"
+        rows.append(
+            (
+                str(item["id"]),
+                str(item["host"]),
+                str(item["port"]),
+                str(item["section"] or "-"),
+                enabled,
+                why,
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[5]
+        for row in rows
+    ]
+    return "\n".join(line.rstrip() for line in lines)

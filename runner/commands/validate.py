@@ -1,0 +1,36 @@
+"""`asrcheck validate PLAN...`: every problem of every plan, one per line on stdout.
+
+Each line is `FILE:LINE:COLUMN: path.in.plan: message`; a summary goes to stderr. Exit 2
+if any plan is invalid, 0 otherwise. Required variables that are not given are not
+problems here, but values that are given are checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from runner.commands._plan_args import plan_inputs
+from runner.errors import PlanError
+from runner.plan import load_plan
+
+
+def main(args: argparse.Namespace) -> int:
+    inputs = plan_inputs(args)
+    results = [_validate(ref, inputs) for ref in args.plans]
+    return 2 if not all(results) else 0
+
+
+def _validate(ref: str, inputs: dict[str, Any]) -> bool:
+    """Prints the plan's problems; True when it has none."""
+    try:
+        load_plan(ref, require_vars=False, **inputs)
+    except PlanError as error:
+        for problem in error.problems:
+            print(str(problem) if problem.location else f"{ref}: {problem}")
+        count = len(error.problems)
+        print(f"asrcheck: {ref}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return False
+    print(f"asrcheck: {ref}: valid", file=sys.stderr)
+    return True

@@ -1,0 +1,138 @@
+"""The console sink: one line per finished check, then a table and the verdict."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from typing import TextIO
+
+from runner.events import RunInfo, RunReport
+from runner.redact import Redactor
+from runner.results import CheckResult, Status
+
+_COLORS = {
+    Status.PASS: "32",
+    Status.WARN: "33",
+    Status.FAIL: "31",
+    Status.ERROR: "35",
+    Status.SKIP: "2",
+}
+_VERDICT_COLORS = {"pass": "32", "warn": "33", "fail": "31", "interrupted": "35"}
+_STAGES = ("dns", "tcp", "proxy", "tls", "http")
+_VERDICTS = {
+    "pass": "every required check passed",
+    "warn": "every required check passed, with warnings to review",
+    "fail": "a required check failed: ASR will not work from this machine until it is fixed",
+    "interrupted": "the run was interrupted; the results above are incomplete",
+}
+
+
+def use_color(
+    stream: TextIO, no_color: bool = False, environ: Mapping[str, str] | None = None
+) -> bool:
+    """Colors only on a terminal, and never with --no-color or NO_COLOR set."""
+    env = os.environ if environ is None else environ
+    if no_color or env.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class ConsoleSink:
+    """Prints results as they finish; `quiet` keeps only the summary, `verbose` adds facts."""
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        redactor: Redactor | None = None,
+        color: bool = False,
+        quiet: bool = False,
+        verbose: bool = False,
+    ) -> None:
+        self.stream = stream or sys.stdout
+        self.redactor = redactor or Redactor()
+        self.color = color
+        self.quiet = quiet
+        self.verbose = verbose
+
+    def _print(self, text: str = "") -> None:
+        print(self.redactor.mask(text), file=self.stream, flush=True)
+
+    def _paint(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.color else text
+
+    def started(self, info: RunInfo) -> None:
+        if self.quiet:
+            return
+        plan = info.plan
+        self._print(
+            f"asrcheck {info.tool_version}: plan {plan.name} {plan.version} ({plan.source})"
+        )
+        wanted = sum(1 for e in plan.endpoints if e.enabled)
+        self._print(
+            f"Checking {wanted} endpoints and {len(plan.steps)} steps. Results as they finish:"
+        )
+
+    def result(self, result: CheckResult) -> None:
+        if self.quiet:
+            return
+        word = self._paint(_COLORS[result.status], f"{result.status.value.upper():5}")
+        self._print(f"{word} {result.check:6} {_subject(result)}: {result.detail}")
+        if result.status in (Status.FAIL, Status.ERROR, Status.WARN):
+            self._print(f"      reason: {result.reason}")
+            if result.hint:
+                self._print(f"      what to do: {result.hint}")
+            if result.command:
+                self._print(f"      try by hand: {result.command}")
+        if self.verbose and result.facts:
+            self._print(f"      facts: {json.dumps(result.facts, sort_keys=True, default=str)}")
+
+    def finished(self, report: RunReport) -> None:
+        self._print()
+        for line in _table(report.results):
+            self._print(line)
+        counts = report.counts()
+        shown = ", ".join(f"{counts[s.value]} {s.value}" for s in Status if counts[s.value])
+        self._print(
+            f"\n{len(report.results)} checks in {report.duration_s:.1f}s: {shown or 'none'}"
+        )
+        if report.deadline_hit:
+            self._print("The run's deadline cut it short: rerun with a larger --deadline.")
+        verdict = report.verdict
+        label = self._paint(_VERDICT_COLORS[verdict], f"VERDICT: {verdict.upper()}")
+        self._print(f"{label}: {_VERDICTS[verdict]}")
+
+
+def _subject(result: CheckResult) -> str:
+    if result.endpoint is None:
+        return result.step or result.check
+    where = f"{result.endpoint} ({result.host}:{result.port})"
+    return f"{where} {result.route.label()}" if result.route else where
+
+
+def _table(results: tuple[CheckResult, ...]) -> list[str]:
+    """Endpoint x stage grid; steps listed under it."""
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    steps: list[str] = []
+    for r in results:
+        if r.endpoint is None:
+            steps.append(f"  {r.step or r.check} {r.check}: {r.status.value} ({r.reason})")
+            continue
+        key = (r.endpoint, r.route.label() if r.route else "")
+        cell = r.status.value if r.reason in ("ok", "skipped") else f"{r.status.value}:{r.reason}"
+        rows.setdefault(key, {})[r.check] = cell
+    stages = [s for s in _STAGES if any(s in row for row in rows.values())]
+    stages += sorted({c for row in rows.values() for c in row} - set(stages))
+    header = ["endpoint", "route", *stages]
+    body = [[ep, route, *(row.get(s, "-") for s in stages)] for (ep, route), row in rows.items()]
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
+        for line in [header, *body]
+    ]
+    if steps:
+        lines += ["", "steps:", *steps]
+    return lines if body or steps else ["(no checks)"]

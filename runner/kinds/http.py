@@ -1,0 +1,106 @@
+"""One HEAD request like `curl -I` (GET when HEAD is refused); any HTTP status = reachable."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+from typing import Any
+
+import httpx
+
+from runner.context import Context
+from runner.kinds import _commands, _tlsctx
+from runner.kinds.base import Probe, StageOutcome
+from runner.results import Status
+
+SUMMARY = "Send one HTTPS HEAD request (no redirects); any HTTP status means reachable."
+
+_HEADERS = ("server", "x-ms-request-id", "date", "location")
+
+
+def _url(probe: Probe) -> tuple[str, dict[str, Any]]:
+    """The URL to ask and the request extensions.
+
+    Direct routes go to the address the earlier stages reached, with the host name in
+    the Host header and SNI; proxy routes name the host and let the proxy resolve it.
+    """
+    host, port = probe.endpoint.host, probe.endpoint.port
+    if probe.proxy is not None:
+        return f"https://{host}:{port}/", {}
+    address = _tlsctx.target(probe)
+    try:
+        if ipaddress.ip_address(address).version == 6:
+            address = f"[{address}]"
+    except ValueError:
+        pass
+    return f"https://{address}:{port}/", {"sni_hostname": host}
+
+
+def _client(probe: Probe, ctx: Context) -> httpx.AsyncClient:
+    proxy = httpx.Proxy(probe.proxy.url) if probe.proxy is not None else None
+    transport = httpx.AsyncHTTPTransport(verify=_tlsctx.verifying(ctx), proxy=proxy, retries=0)
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(probe.timeout),
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    command = _commands.curl(probe)
+    url, extensions = _url(probe)
+    headers = {"Host": _host_header(probe), "User-Agent": "asrcheck"}
+    start = time.monotonic()
+    methods: list[str] = []
+    try:
+        async with _client(probe, ctx) as client:
+            for method in ("HEAD", "GET"):
+                methods.append(method)
+                response = await asyncio.wait_for(
+                    client.request(method, url, headers=headers, extensions=extensions),
+                    probe.timeout,  # httpx times each read; a dripping answer needs a total
+                )
+                if response.status_code not in (405, 501):
+                    break
+    except asyncio.TimeoutError:
+        return _fail("http-timeout", f"no complete answer within {probe.timeout:g}s", command)
+    except httpx.TimeoutException as error:
+        return _fail(
+            "http-timeout",
+            f"no complete answer within {probe.timeout:g}s ({type(error).__name__})",
+            command,
+        )
+    except httpx.HTTPError as error:
+        return _fail("http-error", f"{type(error).__name__}: {error}", command)
+    took = time.monotonic() - start
+    return _judge(response, methods, took, command)
+
+
+def _host_header(probe: Probe) -> str:
+    host, port = probe.endpoint.host, probe.endpoint.port
+    return host if port == 443 else f"{host}:{port}"
+
+
+def _fail(reason: str, detail: str, command: str) -> StageOutcome:
+    return StageOutcome(status=Status.FAIL, reason=reason, detail=detail, command=command)
+
+
+def _judge(response: httpx.Response, methods: list[str], took: float, command: str) -> StageOutcome:
+    seen = {name: response.headers[name] for name in _HEADERS if name in response.headers}
+    facts: dict[str, Any] = {
+        "method": methods[-1],
+        "status": response.status_code,
+        "reason_phrase": response.reason_phrase,
+        "http_version": response.http_version,
+        "headers": seen,
+        "time_ms": round(took * 1000, 1),
+    }
+    server = f" (Server: {seen['server']})" if "server" in seen else ""
+    detail = (
+        f"{methods[-1]} answered {response.status_code} {response.reason_phrase}{server}: reachable"
+    )
+    return StageOutcome(
+        status=Status.PASS, reason="ok", detail=detail, command=command, facts=facts
+    )

@@ -1,0 +1,129 @@
+"""Opens a TCP connection to the resolved addresses; IPv4 and IPv6 are reported apart."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import time
+from typing import Any
+
+from runner.context import Context
+from runner.kinds import _commands
+from runner.kinds._addr import family
+from runner.kinds.base import Probe, StageOutcome
+from runner.results import Status
+
+SUMMARY = "Connect over TCP to the endpoint's port on each address family."
+
+#: How long to watch a fresh connection for an immediate reset by a middlebox.
+_SETTLE_S = 0.1
+
+_UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL}
+_WORDS = {
+    "refused": "refused",
+    "tcp-timeout": "timed out",
+    "unreachable": "unreachable",
+    "reset": "reset",
+}
+
+
+async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    targets = _targets(probe)
+    attempts = await asyncio.gather(*(_attempt(addr, probe) for addr in targets.values()))
+    facts: dict[str, Any] = dict(zip(targets, attempts))
+    connected = [a["address"] for a in attempts if a["reason"] == "ok"]
+    failed = [(fam, a) for fam, a in facts.items() if a["reason"] != "ok"]
+    summary = "; ".join(_describe(fam, a) for fam, a in facts.items())
+    command = _commands.tcp(probe)
+    if not connected:
+        reason = failed[0][1]["reason"]
+        return StageOutcome(
+            status=Status.FAIL, reason=reason, detail=summary, command=command, facts=facts
+        )
+    state = {"connected": connected}
+    if failed:
+        reason = failed[0][1]["reason"]
+        return StageOutcome(
+            status=Status.WARN,
+            reason=reason,
+            detail=summary,
+            command=command,
+            facts=facts,
+            state=state,
+            hint=f"Only {', '.join(f for f, a in facts.items() if a['reason'] == 'ok')} works.",
+        )
+    return StageOutcome(
+        status=Status.PASS, reason="ok", detail=summary, command=command, facts=facts, state=state
+    )
+
+
+def _targets(probe: Probe) -> dict[str, str]:
+    """The first address of each family, from the DNS stage (or the host itself)."""
+    addresses = list(probe.state.get("addresses") or [probe.endpoint.host])
+    targets: dict[str, str] = {}
+    for address in addresses:
+        try:
+            fam = family(address)
+        except ValueError:
+            fam = "host"
+        targets.setdefault(fam, address)
+    return targets
+
+
+def _describe(fam: str, attempt: dict[str, Any]) -> str:
+    label = {"ipv4": "IPv4", "ipv6": "IPv6"}.get(fam, "")
+    where = f"{label} {attempt['address']}:{attempt['port']}".strip()
+    if attempt["reason"] == "ok":
+        return f"{where} connected in {attempt['time_ms']:g} ms"
+    return f"{where} {_WORDS[attempt['reason']]}: {attempt['error']}"
+
+
+async def _attempt(address: str, probe: Probe) -> dict[str, Any]:
+    port = probe.endpoint.port
+    start = time.monotonic()
+    reason, error = await _connect(address, port, probe.timeout)
+    return {
+        "address": address,
+        "port": port,
+        "reason": reason,
+        "error": error,
+        "time_ms": round((time.monotonic() - start) * 1000, 1),
+    }
+
+
+async def _connect(address: str, port: int, timeout: float) -> tuple[str, str]:
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port), timeout)
+    except asyncio.TimeoutError:
+        return "tcp-timeout", f"no answer within {timeout:g}s"
+    except OSError as error:
+        return _classify(error), error.strerror or str(error)
+    try:
+        return await _settle(reader)
+    finally:
+        writer.close()
+
+
+async def _settle(reader: asyncio.StreamReader) -> tuple[str, str]:
+    """A TLS server never speaks first: data-less EOF or RST right away means a middlebox."""
+    try:
+        data = await asyncio.wait_for(reader.read(1), _SETTLE_S)
+    except asyncio.TimeoutError:
+        return "ok", ""
+    except OSError as error:
+        return "reset", error.strerror or str(error)
+    if data:
+        return "ok", ""
+    return "reset", "the connection was closed right after it opened"
+
+
+def _classify(error: OSError) -> str:
+    if isinstance(error, ConnectionRefusedError):
+        return "refused"
+    if isinstance(error, ConnectionResetError):
+        return "reset"
+    if error.errno in (errno.ETIMEDOUT,):
+        return "tcp-timeout"
+    if error.errno in _UNREACHABLE:
+        return "unreachable"
+    return "unreachable"

@@ -1,0 +1,124 @@
+"""Which routes each endpoint is checked over: direct, the CLI/env proxy, the agent's proxy."""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from runner.context import Context, ProxySetting
+from runner.model import Endpoint
+from runner.redact import mask_url
+from runner.results import Route
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """A route and the proxy (with credentials) to use on it."""
+
+    route: Route
+    proxy: ProxySetting | None = None
+
+
+def env_proxy(environ: Mapping[str, str]) -> ProxySetting | None:
+    """HTTPS_PROXY (or ALL_PROXY) and NO_PROXY as curl reads them; lower case wins."""
+    url = ""
+    for name in ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        url = environ.get(name, "").strip()
+        if url:
+            break
+    if not url:
+        return None
+    raw = environ.get("no_proxy", environ.get("NO_PROXY", ""))
+    bypass = tuple(entry.strip() for entry in raw.split(",") if entry.strip())
+    return ProxySetting(url=url, source="env", bypass=bypass, bypass_style="no_proxy")
+
+
+def bypass_entry(host: str, setting: ProxySetting) -> str | None:
+    """The bypass entry that sends `host` direct, or None when the proxy applies."""
+    host = host.lower().rstrip(".")
+    for entry in setting.bypass:
+        if _matches(host, entry.strip(), setting.bypass_style):
+            return entry
+    return None
+
+
+def _matches(host: str, entry: str, style: str) -> bool:
+    if not entry:
+        return False
+    if style == "asr":  # ProxyInfo.conf BypassList: host contains "." + entry
+        return f".{entry.lower()}" in host
+    if style == "wininet":
+        if entry.lower() == "<local>":
+            return "." not in host
+        return fnmatch.fnmatchcase(host, entry.lower())
+    return _curl_matches(host, entry.lower())
+
+
+def _curl_matches(host: str, entry: str) -> bool:
+    if entry == "*":
+        return True
+    try:
+        return ipaddress.ip_address(host) in ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        pass
+    if ":" in entry and not entry.startswith("["):
+        entry = entry.rsplit(":", 1)[0]
+    entry = entry.lstrip("*").lstrip(".")
+    return host == entry or host.endswith("." + entry)
+
+
+def _proxy_route(setting: ProxySetting, why: str, agent: bool = False) -> RoutePlan:
+    route = Route(kind="proxy", proxy=mask_url(setting.url), source=setting.source, why=why)
+    return RoutePlan(replace(route, agent=agent), setting)
+
+
+def _direct(source: str, why: str, agent: bool = False) -> RoutePlan:
+    return RoutePlan(Route(kind="direct", source=source, why=why, agent=agent))
+
+
+def _default(endpoint: Endpoint, ctx: Context) -> RoutePlan:
+    if ctx.cli_proxy is not None:
+        return _proxy_route(ctx.cli_proxy, "--proxy given on the command line")
+    if ctx.env_proxy is not None:
+        entry = bypass_entry(endpoint.host, ctx.env_proxy)
+        if entry is not None:
+            return _direct("no-proxy", f"host matches NO_PROXY entry {entry}")
+        return _proxy_route(ctx.env_proxy, "HTTPS_PROXY is set in this shell")
+    return _direct("default", "no proxy configured")
+
+
+def _agent(endpoint: Endpoint, ctx: Context) -> RoutePlan:
+    setting = ctx.agent_proxy
+    if setting is None:
+        return _direct("default", "the ASR agent has no proxy configured", agent=True)
+    entry = bypass_entry(endpoint.host, setting)
+    if entry is not None:
+        why = f"the agent's bypass list ({setting.source}) matches {entry}"
+        return _direct(setting.source, why, agent=True)
+    return _proxy_route(setting, f"the ASR agent's proxy from {setting.source}", agent=True)
+
+
+def _same(a: RoutePlan, b: RoutePlan) -> bool:
+    url_a = a.proxy.url if a.proxy else None
+    url_b = b.proxy.url if b.proxy else None
+    return a.route.kind == b.route.kind and url_a == url_b
+
+
+def routes_for(endpoint: Endpoint, families: tuple[str, ...], ctx: Context) -> list[RoutePlan]:
+    """The routes to check `endpoint` over, the agent's route marked `agent=True`."""
+    if ctx.force_direct:
+        return [_direct("no-proxy", "--no-proxy: checked directly only", agent=True)]
+    routes: list[RoutePlan] = []
+    if "default" in families or not families:
+        routes.append(_default(endpoint, ctx))
+    if "agent" in families:
+        agent = _agent(endpoint, ctx)
+        same = next((i for i, r in enumerate(routes) if _same(r, agent)), None)
+        if same is None:
+            routes.append(agent)
+        else:
+            route = replace(routes[same].route, agent=True)
+            routes[same] = RoutePlan(route, routes[same].proxy)
+    return routes

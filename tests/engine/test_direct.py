@@ -1,0 +1,154 @@
+"""Direct-route chains against real loopback peers: each stage's pass and failure codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.results import Status
+from tests.engine.conftest import by_check, endpoint, plan_of, run
+from tests.peers.dns import DnsServer
+from tests.peers.tcp import Blackhole, ClosingServer, refusing_port
+from tests.peers.tls import HttpBehaviour, TlsServer, legacy_tls_unavailable
+
+HOST = "good.asrcheck.test"
+
+
+def test_healthy_chain_passes_every_stage(pki, ctx_for):
+    with (
+        TlsServer(pki, "valid", [HOST], HttpBehaviour(status=400)) as tls,
+        DnsServer({HOST: ["cname:edge.asrcheck.test"], "edge.asrcheck.test": ["127.0.0.1"]}) as dns,
+    ):
+        report = run(plan_of(endpoint("good", HOST, tls.port)), ctx_for(dns))
+    stages = by_check(report, "good")
+    assert [r.check for r in report.results] == ["dns", "tcp", "tls", "http"]
+    assert all(r.status is Status.PASS and r.reason == "ok" for r in report.results)
+    assert stages["dns"].facts["cname_chain"] == [f"{HOST} -> edge.asrcheck.test"]
+    assert stages["dns"].facts["addresses"][0]["class"] == "loopback"
+    assert stages["tls"].facts["version"] in ("TLSv1.2", "TLSv1.3")
+    assert stages["tls"].facts["chain"][0]["san"] == [f"DNS:{HOST}"]
+    assert stages["http"].facts["status"] == 400
+    assert stages["http"].facts["headers"]["x-ms-request-id"].startswith("test-")
+    assert stages["tcp"].command.startswith(f"nc -vz {HOST} {tls.port}")
+    assert tls.requests == ["HEAD / HTTP/1.1"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [("nxdomain", "nxdomain"), ("servfail", "servfail"), ("refused", "dns-refused")],
+)
+def test_dns_failures_skip_later_stages(ctx_for, mode, reason):
+    with DnsServer({HOST: ["127.0.0.1"]}, modes={HOST: mode}) as dns:
+        report = run(plan_of(endpoint("e", HOST, 9)), ctx_for(dns))
+    stages = by_check(report, "e")
+    assert (stages["dns"].status, stages["dns"].reason) == (Status.FAIL, reason)
+    for later in ("tcp", "tls", "http"):
+        assert stages[later].status is Status.SKIP
+        assert stages[later].reason == "skipped"
+        assert "dns" in stages[later].detail
+
+
+def test_dns_timeout_and_no_answer(ctx_for):
+    with DnsServer(
+        {"v6only.test": ["::1"], "quiet.test": ["127.0.0.1"]}, modes={"quiet.test": "drop"}
+    ) as dns:
+        plan = plan_of(
+            endpoint("v6", "v6only.test", 9, address="any"),
+            endpoint("q", "quiet.test", 9, timeout=1.0),
+        )
+        ctx = ctx_for(dns)
+        report = run(plan, ctx)
+    assert by_check(report, "q")["dns"].reason == "dns-timeout"
+    # ::1 answers AAAA only; the A query gets NOERROR with no answer, which is fine
+    assert by_check(report, "v6")["dns"].status is Status.PASS
+    with DnsServer({"empty.test": ["cname:gone.test"], "gone.test": []}) as dns:
+        report = run(plan_of(endpoint("n", "empty.test", 9)), ctx_for(dns))
+    assert by_check(report, "n")["dns"].reason == "no-answer"
+
+
+def test_address_expectations(ctx_for):
+    with DnsServer({"pe.test": ["20.60.1.1"], "pub.test": ["127.0.0.1"]}) as dns:
+        plan = plan_of(
+            endpoint("pe", "pe.test", 9, address="private"),
+            endpoint("pub", "pub.test", 9, address="public"),
+        )
+        report = run(plan, ctx_for(dns))
+    assert by_check(report, "pe")["dns"].reason == "expected-private"
+    assert by_check(report, "pe")["tcp"].status is Status.SKIP  # never connected
+    assert by_check(report, "pub")["dns"].reason == "expected-public"
+
+
+def test_tcp_refused_blackholed_and_reset(ctx_for):
+    with DnsServer({"a.test": ["127.0.0.1"]}) as dns, Blackhole() as hole, ClosingServer() as rst:
+        assert hole.verify(), "this kernel completes connects to a full backlog"
+        plan = plan_of(
+            endpoint("refused", "a.test", refusing_port()),
+            endpoint("hole", "a.test", hole.port, timeout=1.0),
+            endpoint("rst", "a.test", rst.port),
+        )
+        report = run(plan, ctx_for(dns))
+    assert by_check(report, "refused")["tcp"].reason == "refused"
+    assert by_check(report, "hole")["tcp"].reason == "tcp-timeout"
+    assert by_check(report, "rst")["tcp"].reason == "reset"
+    assert by_check(report, "hole")["tls"].detail == "not run: the tcp stage failed"
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("untrusted", "cert-untrusted"),
+        ("expired", "cert-expired"),
+        ("wrong-name", "cert-hostname-mismatch"),
+    ],
+)
+def test_certificate_failures_show_the_presented_chain(pki, ctx_for, kind, reason):
+    with TlsServer(pki, kind, [HOST]) as tls, DnsServer({HOST: ["127.0.0.1"]}) as dns:
+        report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
+    result = by_check(report, "e")["tls"]
+    assert (result.status, result.reason) == (Status.FAIL, reason)
+    assert len(result.facts["chain"][0]["sha256"]) == 64
+    assert result.facts["verified"] is False
+    if kind == "untrusted":
+        assert result.facts["chain"][0]["issuer"]["O"] == "Contoso TLS Inspection"
+        assert "TLS-inspecting" in result.hint
+    assert by_check(report, "e")["http"].status is Status.SKIP
+
+
+def test_tls_protocol_too_old(pki, ctx_for):
+    why = legacy_tls_unavailable()
+    if why:
+        pytest.skip(why)
+    with TlsServer(pki, "legacy", [HOST]) as tls, DnsServer({HOST: ["127.0.0.1"]}) as dns:
+        report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
+    assert by_check(report, "e")["tls"].reason == "tls-protocol"
+
+
+def test_tls_reset_after_client_hello(ctx_for):
+    with ClosingServer(after_read=True) as sni, DnsServer({HOST: ["127.0.0.1"]}) as dns:
+        report = run(plan_of(endpoint("e", HOST, sni.port)), ctx_for(dns))
+    assert by_check(report, "e")["tcp"].status is Status.PASS
+    assert by_check(report, "e")["tls"].reason == "tls-handshake"
+
+
+def test_tls_intercepted_warns(pki, ctx_for):
+    with TlsServer(pki, "valid", [HOST]) as tls, DnsServer({HOST: ["127.0.0.1"]}) as dns:
+        plan = plan_of(endpoint("e", HOST, tls.port, tls_issuers=("Microsoft", "DigiCert")))
+        report = run(plan, ctx_for(dns))
+    result = by_check(report, "e")["tls"]
+    assert (result.status, result.reason) == (Status.WARN, "tls-intercepted")
+    assert by_check(report, "e")["http"].status is Status.PASS
+    assert report.verdict == "warn"
+
+
+def test_http_get_when_head_refused_and_slow_answers(pki, ctx_for):
+    with (
+        TlsServer(pki, "valid", [HOST], HttpBehaviour(head_status=405)) as tls,
+        TlsServer(pki, "valid", [HOST], HttpBehaviour(drip=0.5)) as slow,
+        DnsServer({HOST: ["127.0.0.1"]}) as dns,
+    ):
+        plan = plan_of(
+            endpoint("get", HOST, tls.port), endpoint("slow", HOST, slow.port, timeout=1.0)
+        )
+        report = run(plan, ctx_for(dns))
+    assert by_check(report, "get")["http"].facts["method"] == "GET"
+    assert tls.requests == ["HEAD / HTTP/1.1", "GET / HTTP/1.1"]
+    assert by_check(report, "slow")["http"].reason == "http-timeout"
