@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from runner import resources, schema, source
+from runner import resources, source, validation
 from runner.errors import PlanError, Problem
 from runner.source import DataPath, SourceMap, problem
 
@@ -51,7 +51,7 @@ def _builtins() -> str:
 
 def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> tuple[dict[str, Any], SourceMap]:
     data, smap = source.load_file(path, name)
-    problems = schema.check_plan(data, smap)
+    problems = validation.check_plan(data, smap)
     if problems:
         raise PlanError(problems)
     parent_ref = data.get("extends")
@@ -104,6 +104,10 @@ class _Merge:
         for from_child, tree in ((False, self.parent), (True, self.child)):
             for name, value in (tree.get(key) or {}).items():
                 if depth == 2 and isinstance(value, dict):
+                    source_map = self.cmap if from_child else self.pmap
+                    self.smap.values[(key, name)] = source_map.at((key, name))
+                    self.smap.keys[(key, name)] = source_map.key_at((key, name))
+                    self.data.setdefault(key, {}).setdefault(name, {})
                     for inner, item in value.items():
                         self.take((key, name, inner), item, from_child)
                 else:

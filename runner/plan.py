@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from runner import expand, registry, schema
+from runner import expand, registry, schema, sections, validation
 from runner import variables as varmod
 from runner.errors import PlanError, Problem
 from runner.expand import Item, Substituter
@@ -45,10 +45,10 @@ def load_plan(
         variables = [flag for flag in variables if flag.partition("=")[0].strip() in declared]
         enable = [name for name in enable if name in (data.get("sections") or {})]
         disable = [name for name in disable if name in (data.get("sections") or {})]
-    problems = schema.check_kinds(data, smap)
+    problems = validation.check_kinds(data, smap)
     decl, found = varmod.declare(data, smap)
     problems += found
-    switched, found = expand.sections(data.get("sections") or {}, enable, disable)
+    switched, found = sections.switch(data.get("sections") or {}, enable, disable)
     problems += found
     tables = data.get("tables") or {}
     given = varmod.gather(decl, tables, variables, var_files)
@@ -63,7 +63,7 @@ def load_plan(
     endpoints = expand.expand_endpoints(data.get("endpoints") or [], sub)
     steps = expand.expand_steps(data.get("steps") or [], sub)
     problems += sub.problems
-    problems += expand.apply_sections(endpoints + steps, switched, smap)
+    problems += sections.apply(endpoints + steps, switched, smap)
     problems += _check_resolved(defaults, unresolved_defaults, endpoints, steps, smap)
     if problems:
         raise PlanError(_sorted(problems))
@@ -98,7 +98,7 @@ def _check_resolved(
 ) -> list[Problem]:
     problems = [
         p
-        for p in schema.check(defaults, _strict("defaults"), smap, ("defaults",))
+        for p in validation.check(defaults, _strict("defaults"), smap, ("defaults",))
         if p.path not in unresolved_defaults
     ]
     for items, kind in ((endpoints, "endpoint"), (steps, "step")):
@@ -106,7 +106,9 @@ def _check_resolved(
         for item in items:
             skip = {dotted((*item.origin, *path)) for path in item.unresolved}
             problems += [
-                p for p in schema.check(item.data, strict, smap, item.origin) if p.path not in skip
+                p
+                for p in validation.check(item.data, strict, smap, item.origin)
+                if p.path not in skip
             ]
         problems += _duplicates(items, kind, smap)
     problems += _hosts(endpoints, smap)
@@ -152,7 +154,7 @@ def _step_params(steps: list[Item], smap: SourceMap) -> list[Problem]:
         if kind is None or any(path[:1] == ("with",) for path in item.unresolved):
             continue
         params = item.data.get("with", {})
-        problems += schema.check(params, kind.PARAMS_SCHEMA, smap, (*item.origin, "with"))
+        problems += validation.check(params, kind.PARAMS_SCHEMA, smap, (*item.origin, "with"))
     return problems
 
 

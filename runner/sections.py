@@ -1,0 +1,62 @@
+"""Optional sections: on or off by the plan's default, switched by --enable / --disable."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from runner.errors import Problem
+from runner.expand import Item
+from runner.model import Section
+from runner.source import SourceMap, problem
+
+
+def switch(
+    declared: Mapping[str, Any], enable: Sequence[str], disable: Sequence[str]
+) -> tuple[list[Section], list[Problem]]:
+    """The plan's sections, switched by --enable / --disable."""
+    problems = [
+        Problem(f"--{flag} {name}: unknown section{_valid(declared)}")
+        for flag, names in (("enable", enable), ("disable", disable))
+        for name in names
+        if name not in declared
+    ]
+    problems.extend(
+        Problem(f"section {name!r} is both enabled and disabled")
+        for name in sorted(set(enable) & set(disable))
+    )
+    result = []
+    for name, spec in declared.items():
+        enabled, why = bool(spec.get("enabled", True)), "default"
+        if name in enable:
+            enabled, why = True, "--enable"
+        elif name in disable:
+            enabled, why = False, "--disable"
+        result.append(Section(name, spec.get("description", ""), enabled, why))
+    return result, problems
+
+
+def _valid(declared: Mapping[str, Any]) -> str:
+    return (
+        f" (sections: {', '.join(sorted(declared))})"
+        if declared
+        else " (this plan has no sections)"
+    )
+
+
+def apply(items: list[Item], switched: Sequence[Section], smap: SourceMap) -> list[Problem]:
+    """Disables items of sections that are off; an undeclared section is a problem."""
+    state = {section.name: section for section in switched}
+    problems = []
+    for item in items:
+        name = item.data.get("section")
+        if name is None:
+            continue
+        section = state.get(name)
+        if section is None:
+            message = f"unknown section {name!r}{_valid(state)}"
+            problems.append(problem(smap, (*item.origin, "section"), message))
+        elif not section.enabled:
+            how = "by --disable" if section.why == "--disable" else "by default"
+            item.skip_reason = f"section {name!r} is off {how} (turn on with --enable {name})"
+    return problems
