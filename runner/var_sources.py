@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from runner import imds
 
-#: Provider name -> function; the names plans may use in `default_from:`.
+#: Provider name -> function.
 PROVIDERS: dict[str, Callable[[], object | None]] = {
     "azure-vm-region": imds.azure_vm_region,
 }

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from runner import imds, var_sources
+from runner.errors import PlanError
+from runner.plan import load_plan
 
 
 class _Imds(BaseHTTPRequestHandler):
@@ -138,3 +140,35 @@ def test_provider_is_registered_and_reads_the_module_paths(
         monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag.parent / "absent")
         assert provider() is None
     assert len(server.seen) == 1  # type: ignore[attr-defined]
+
+
+def test_a2a_source_region_defaults_to_the_vm_region(
+    monkeypatch: pytest.MonkeyPatch, azure_tag: Path
+) -> None:
+    with fake_imds(body=b"japaneast") as server:
+        monkeypatch.setattr(imds, "IMDS_LOCATION_URL", _url(server))
+        monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag)
+        plan = load_plan("a2a", variables=["target_region=japanwest"], use_providers=True)
+    hosts = {e.id: e.host for e in plan.endpoints}
+    assert plan.variables["source_region"] == "japaneast"
+    assert hosts["asr-source"] == "pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com"
+
+
+def test_given_source_region_wins_and_imds_is_not_asked(
+    monkeypatch: pytest.MonkeyPatch, azure_tag: Path
+) -> None:
+    with fake_imds(body=b"japaneast") as server:
+        monkeypatch.setattr(imds, "IMDS_LOCATION_URL", _url(server))
+        monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag)
+        variables = ["source_region=uksouth", "target_region=ukwest"]
+        plan = load_plan("a2a", variables=variables, use_providers=True)
+    assert plan.variables["source_region"] == "uksouth"
+    assert server.seen == []  # type: ignore[attr-defined]
+
+
+def test_off_azure_the_region_must_be_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_imds() as server:
+        monkeypatch.setattr(imds, "IMDS_LOCATION_URL", _url(server))
+        with pytest.raises(PlanError, match="source_region"):
+            load_plan("a2a", variables=["target_region=japanwest"], use_providers=True)
+    assert server.seen == []  # type: ignore[attr-defined]

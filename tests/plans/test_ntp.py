@@ -14,6 +14,7 @@ from runner.kinds import ntp
 from runner.kinds.base import StepOutcome
 from runner.model import Step
 from runner.results import Status
+from tests.peers.dns import DnsServer
 from tests.plans.sntp_server import sntp_server
 
 
@@ -50,6 +51,7 @@ def test_skewed_clock_is_clock_skew(skew: float) -> None:
     # The server is `skew` ahead, so this machine's clock is `skew` behind it.
     assert abs(outcome.facts["offset_s"] - skew) < 60
     assert outcome.facts["max_offset_s"] == 300
+    assert ("behind" if skew > 0 else "ahead of") in outcome.detail
 
 
 def test_skew_under_the_threshold_passes() -> None:
@@ -111,3 +113,44 @@ def test_timestamps_round_trip() -> None:
 def test_params_schema(params: dict[str, Any], valid: bool) -> None:
     validator = jsonschema.Draft202012Validator(ntp.PARAMS_SCHEMA)
     assert validator.is_valid(params) is valid
+
+
+def test_server_name_resolves_through_the_dns_server_option() -> None:
+    zone = {"time.windows.com": ["127.0.0.1"]}
+    with DnsServer(zone) as dns_server, sntp_server() as server:
+        ctx = Context(dns_servers=(dns_server.address,))
+        outcome = _run({"server": "time.windows.com", "port": server.port, "timeout": 5}, ctx)
+        asked = list(dns_server.queries)
+    assert (outcome.status, outcome.reason) == (Status.PASS, "ok")
+    assert outcome.facts["address"] == "127.0.0.1"
+    assert outcome.check == "ntp:time.windows.com"
+    assert "time.windows.com" in outcome.command
+    assert any("time.windows.com" in str(name) for name in asked)
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("nxdomain", "nxdomain"),
+        ("servfail", "servfail"),
+        ("refused", "dns-refused"),
+        ("drop", "dns-timeout"),
+    ],
+)
+def test_dns_failures_are_reported_without_sending_ntp(mode: str, reason: str) -> None:
+    zone = {"time.windows.com": ["127.0.0.1"]}
+    with DnsServer(zone, mode=mode) as dns_server, sntp_server() as server:
+        ctx = Context(dns_servers=(dns_server.address,))
+        params = {"server": "time.windows.com", "port": server.port, "timeout": 1}
+        outcome = _run(params, ctx)
+        requests = server.requests
+    assert (outcome.status, outcome.reason) == (Status.FAIL, reason)
+    assert requests == 0
+
+
+def test_name_without_ipv4_is_no_answer() -> None:
+    zone = {"time.windows.com": ["::1"]}
+    with DnsServer(zone) as dns_server:
+        ctx = Context(dns_servers=(dns_server.address,))
+        outcome = _run({"server": "time.windows.com", "timeout": 2}, ctx)
+    assert (outcome.status, outcome.reason) == (Status.FAIL, "no-answer")
