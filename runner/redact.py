@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 MASK = "***"
 
@@ -13,10 +14,14 @@ MASK = "***"
 _PATTERNS = (
     # SAS token signature: sig=<base64>
     re.compile(r"(?i)(\bsig=)[^&\s\"']+"),
-    # Storage connection strings: AccountKey=<base64>;
-    re.compile(r"(?i)(\bAccountKey=)[^;\s\"']+"),
-    # HTTP auth headers
-    re.compile(r"(?i)(\b(?:proxy-)?authorization:\s*\w+\s+)[^\s\"']+"),
+    # Storage and Service Bus connection strings: AccountKey=<base64>; SharedAccessKey=...
+    re.compile(r"(?i)(\b(?:AccountKey|SharedAccessKey)=)[^;\s\"']+"),
+    # A bare storage account key: 64 bytes in base64 (88 characters ending in ==)
+    re.compile(r"(^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{86}=="),
+    # HTTP auth headers, also written as `Proxy-Authorization=Basic ...`
+    re.compile(r"(?i)(\b(?:proxy-)?authorization[:=]\s*\w+\s+)[^\s\"']+"),
+    # password=..., "password": "..." in query strings, config text and JSON
+    re.compile(r"(?i)(\b(?:password|passwd|pwd)\"?\s*[=:]\s*\"?)[^\s&;\"',]+"),
     # Credentials inside URLs: scheme://user:password@host
     re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@\"']+:)[^@\s\"']+(?=@)"),
 )
@@ -31,9 +36,14 @@ class Redactor:
             self.add(secret)
 
     def add(self, secret: str | None) -> None:
-        """Registers a secret value; values shorter than 3 characters are not masked."""
+        """Registers a secret value (and its URL- and JSON-escaped forms).
+
+        Values shorter than 3 characters are not masked.
+        """
         if secret and len(secret) >= 3:
             self._secrets.add(secret)
+            self._secrets.add(quote(secret, safe=""))
+            self._secrets.add(json.dumps(secret)[1:-1])
 
     def mask(self, text: str) -> str:
         """The text with every secret replaced by `***`."""

@@ -89,7 +89,7 @@ async def _windows(system: System, timeout: float) -> list[StepOutcome]:
 async def run(step: Step, ctx: Context) -> list[StepOutcome]:
     """Outcomes for interfaces, routes and DNS; missing commands are `not-available`."""
     system = system_of(ctx)
-    timeout = max(1.0, step.timeout / 4)
+    timeout = max(0.5, ctx.stage_timeout(step.timeout) / 4)
     if system.platform() == "windows":
         return await _windows(system, timeout)
     return await _linux(system, timeout)

@@ -155,6 +155,8 @@ async def run(step: Step, ctx: Context) -> list[StepOutcome]:
     outcomes = [reading_outcome(env_reading(system), ctx)]
     outcomes += [reading_outcome(reading, ctx) for reading in readings]
     if system.platform() == "windows":
-        outcomes.append(await winhttp_outcome(system, max(1.0, step.timeout / 2)))
+        outcomes.append(
+            await winhttp_outcome(system, max(0.5, ctx.stage_timeout(step.timeout) / 2))
+        )
     outcomes.append(agent_outcome(readings))
     return outcomes
