@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.proc import Measured, measure
+from bench.simnet import SimNet
 
 REPO = Path(__file__).resolve().parent.parent
 #: Step kinds that reach beyond the machine through the system resolver (an NTP server; the
@@ -33,11 +34,15 @@ class Asrcheck:
         env["NO_COLOR"] = "1"
         return env
 
-    def argv(self, *args: str) -> list[str]:
+    def argv(self, *args: str, profile: str | None = None) -> list[str]:
+        """`PYTHON -m runner ARGS`, under cProfile writing to `profile` when given."""
+        if profile:
+            return [self.python, "-m", "cProfile", "-o", profile, "-m", "runner", *args]
         return [self.python, "-m", "runner", *args]
 
-    def measure(self, *args: str, timeout: float = 600) -> Measured:
-        return measure(self.argv(*args), cwd=REPO, env=self.env(), timeout=timeout)
+    def measure(self, *args: str, timeout: float = 600, profile: str | None = None) -> Measured:
+        argv = self.argv(*args, profile=profile)
+        return measure(argv, cwd=REPO, env=self.env(), timeout=timeout)
 
     def show(self, plan: str, plan_args: Sequence[str]) -> dict[str, Any]:
         """The resolved plan in the shape of `asrcheck show --format json` (the parts used)."""
@@ -52,6 +57,25 @@ class Asrcheck:
             ],
             "steps": [{"id": st.id, "kind": st.kind} for st in resolved.steps],
         }
+
+
+def run_args(plan: str, net: SimNet, out: Path, name: str) -> list[str]:
+    """`run PLAN` against the simulated network, quiet, log and JSON report in `out`."""
+    out.mkdir(exist_ok=True)
+    return [
+        "run",
+        plan,
+        "--dns-server",
+        f"{net.dns[0]}:{net.dns[1]}",
+        "--ca-bundle",
+        net.ca_file,
+        "--no-proxy",
+        "--log",
+        str(out / f"{name}.log"),
+        "--json",
+        str(out / f"{name}.json"),
+        "-q",
+    ]
 
 
 def enabled_hosts(shown: dict[str, Any]) -> list[str]:

@@ -20,6 +20,8 @@ class Measured:
     returncode: int
     #: Peak resident set size of the process (and its waited-for children), MiB.
     max_rss_mb: float
+    #: CPU seconds (user + system) of the process and its waited-for children.
+    cpu_seconds: float
     timed_out: bool
     output: str
 
@@ -60,6 +62,7 @@ def measure(
         seconds=seconds,
         returncode=proc.returncode,
         max_rss_mb=usage.ru_maxrss / 1024,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         timed_out=killed.is_set(),
         output=output,
     )

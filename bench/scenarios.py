@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import genplan
-from bench.asrcheck import Asrcheck, enabled_hosts, off_machine_steps, var_args
+from bench.asrcheck import Asrcheck, enabled_hosts, off_machine_steps, run_args, var_args
 from bench.chain import chain_seconds
 from bench.imports import measure_imports
 from bench.proc import Measured
@@ -106,24 +106,8 @@ class A2aRuns:
         return str(path)
 
     def run(self, net: SimNet, what: str, res: Results, expect: int) -> Measured:
-        out = self.workdir / "out"
-        out.mkdir(exist_ok=True)
-        args = [
-            "run",
-            self.child(net.port),
-            *self.plan_args,
-            "--dns-server",
-            f"{net.dns[0]}:{net.dns[1]}",
-            "--ca-bundle",
-            net.ca_file,
-            "--no-proxy",
-            "--log",
-            str(out / "support.log"),
-            "--json",
-            str(out / "report.json"),
-            "-q",
-        ]
-        return _checked(self.ax.measure(*args), res, what, expect)
+        args = run_args(self.child(net.port), net, self.workdir / "out", "a2a")
+        return _checked(self.ax.measure(*args[:2], *self.plan_args, *args[2:]), res, what, expect)
 
     def healthy(self, res: Results) -> None:
         """(a) every endpoint healthy, at each RTT; (f) its RSS; the single-chain limit."""
@@ -169,22 +153,7 @@ def generated(ax: Asrcheck, s: Settings, workdir: Path, res: Results) -> None:
     with SimNet(hosts, workdir, cert_names=[f"*.{genplan.GENERATED_DOMAIN}"]) as net:
         path = workdir / "bench-generated.yaml"
         path.write_text(genplan.generated_plan(hosts, port=net.port, timeout=5), "utf-8")
-        out = workdir / "out"
-        out.mkdir(exist_ok=True)
-        args = [
-            "run",
-            str(path),
-            "--dns-server",
-            f"{net.dns[0]}:{net.dns[1]}",
-            "--ca-bundle",
-            net.ca_file,
-            "--no-proxy",
-            "--log",
-            str(out / "generated.log"),
-            "--json",
-            str(out / "generated.json"),
-            "-q",
-        ]
+        args = run_args(str(path), net, workdir / "out", "generated")
         runs = [_checked(ax.measure(*args), res, "(d)") for _ in range(s.repeat)]
     ok = _good(runs, 0)
     res.add("d", f"(d) run generated plan, {s.generated} endpoints", _secs(runs), ok=ok)
