@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--setup", action="store_true", help="apt-get install missing baseline tools first")
     add("--output", type=Path, default=REPO / "bench" / "RESULTS.md", help="results file")
     add("--no-write", action="store_true", help="print the figures only")
+    add("--profile", type=Path, metavar="DIR", help="also write cProfile data of (a) and (d)")
     return parser
 
 
@@ -57,6 +58,7 @@ def settings(args: argparse.Namespace) -> scenarios.Settings:
         plan=args.plan,
         variables=tuple(variables.items()),
         baseline=not args.no_baseline,
+        profile_dir=args.profile.resolve() if args.profile else None,
     )
 
 
@@ -109,8 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             print(f"bench: {problem}", file=sys.stderr)
             return 2
+    if s.profile_dir is not None:
+        s.profile_dir.mkdir(parents=True, exist_ok=True)
+    load_before = machine.load_average()
     res = run_all(s, parts)
     facts = {
+        "load average (1 min) before / after": f"{load_before} / {machine.load_average()}",
         "repetitions": str(s.repeat),
         "plan": s.plan,
         "variables": ", ".join(f"{k}={v}" for k, v in s.variables),

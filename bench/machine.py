@@ -54,3 +54,11 @@ def python_version(python: str) -> str:
         check=False,
     )
     return f"{done.stdout.strip() or 'unknown'} ({python})"
+
+
+def load_average() -> str:
+    """The 1-minute load average (other work on the machine skews the figures)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "unknown"

@@ -36,6 +36,8 @@ class Settings:
     plan: str = "a2a"
     variables: tuple[tuple[str, str], ...] = DEFAULT_VARS
     baseline: bool = True
+    #: When set, one extra run of (a) and of (d) under cProfile writes a.prof, d.prof here.
+    profile_dir: Path | None = None
 
 
 @dataclass
@@ -105,9 +107,12 @@ class A2aRuns:
         path.write_text(text, encoding="utf-8")
         return str(path)
 
-    def run(self, net: SimNet, what: str, res: Results, expect: int) -> Measured:
+    def run(
+        self, net: SimNet, what: str, res: Results, expect: int, profile: str | None = None
+    ) -> Measured:
         args = run_args(self.child(net.port), net, self.workdir / "out", "a2a")
-        return _checked(self.ax.measure(*args[:2], *self.plan_args, *args[2:]), res, what, expect)
+        argv = [*args[:2], *self.plan_args, *args[2:]]
+        return _checked(self.ax.measure(*argv, profile=profile), res, what, expect)
 
     def healthy(self, res: Results) -> None:
         """(a) every endpoint healthy, at each RTT; (f) its RSS; the single-chain limit."""
@@ -116,9 +121,12 @@ class A2aRuns:
             with SimNet(self.hosts, self.workdir, rtt=rtt) as net:
                 runs = [self.run(net, f"(a) rtt {tag}", res, 0) for _ in range(self.s.repeat)]
                 limit = [self.slowest_chain(net) for _ in range(self.s.repeat)]
+                if self.s.profile_dir is not None and rtt == self.s.rtts[0]:
+                    self.run(net, "(a) profiled", res, 0, str(self.s.profile_dir / "a.prof"))
             ok = _good(runs, 0)
             res.add(f"a_{tag}", f"(a) run {self.s.plan}, healthy, RTT {tag}", _secs(runs), ok=ok)
             res.add(f"a_rss_{tag}", f"(f) peak RSS of (a), RTT {tag}", _rss(runs), "MB", ok)
+            res.add(f"cpu_a_{tag}", f"CPU time of (a), RTT {tag}", _cpu(runs), ok=ok)
             res.add(f"limit_{tag}", f"slowest single chain alone, RTT {tag}", limit)
 
     def slowest_chain(self, net: SimNet) -> float:
@@ -155,9 +163,12 @@ def generated(ax: Asrcheck, s: Settings, workdir: Path, res: Results) -> None:
         path.write_text(genplan.generated_plan(hosts, port=net.port, timeout=5), "utf-8")
         args = run_args(str(path), net, workdir / "out", "generated")
         runs = [_checked(ax.measure(*args), res, "(d)") for _ in range(s.repeat)]
+        if s.profile_dir is not None:
+            _checked(ax.measure(*args, profile=str(s.profile_dir / "d.prof")), res, "(d) prof")
     ok = _good(runs, 0)
     res.add("d", f"(d) run generated plan, {s.generated} endpoints", _secs(runs), ok=ok)
     res.add("d_rss", "(f) peak RSS of (d)", _rss(runs), "MB", ok)
+    res.add("cpu_d", "CPU time of (d)", _cpu(runs), ok=ok)
 
 
 def _good(runs: Sequence[Measured], expect: int) -> bool:
@@ -166,6 +177,10 @@ def _good(runs: Sequence[Measured], expect: int) -> bool:
 
 def _secs(runs: Sequence[Measured]) -> list[float]:
     return [m.seconds for m in runs]
+
+
+def _cpu(runs: Sequence[Measured]) -> list[float]:
+    return [m.cpu_seconds for m in runs]
 
 
 def _rss(runs: Sequence[Measured]) -> list[float]:
