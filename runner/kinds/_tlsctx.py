@@ -6,6 +6,7 @@ import functools
 import os
 import socket
 import ssl
+import threading
 
 from runner.context import Context
 from runner.kinds._tunnel import open_tunnel
@@ -18,6 +19,7 @@ def verifying(ctx: Context) -> ssl.SSLContext:
     Shared by every check of a run: loading a trust store costs ~30 ms of CPU (about 140
     roots), which 500 endpoints x 2 stages would pay 1000 times. An SSLContext may serve
     many connections and threads; the bundle file's size and mtime are part of the key.
+    The lock makes checks that start together wait for one load instead of each loading.
     """
     bundle = ctx.ca_bundle
     stamp = None
@@ -27,7 +29,11 @@ def verifying(ctx: Context) -> ssl.SSLContext:
             stamp = (info.st_size, info.st_mtime_ns)
         except OSError:
             stamp = None
-    return _verifying(bundle, stamp)
+    with _LOADING:
+        return _verifying(bundle, stamp)
+
+
+_LOADING = threading.Lock()
 
 
 @functools.lru_cache(maxsize=8)
