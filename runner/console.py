@@ -109,7 +109,8 @@ class ConsoleSink:
 def _subject(result: CheckResult) -> str:
     if result.endpoint is None:
         return result.step or result.check
-    where = f"{result.endpoint} ({result.host}:{result.port})"
+    optional = "" if result.required else " [optional]"
+    where = f"{result.endpoint}{optional} ({result.host}:{result.port})"
     return f"{where} {result.route.label()}" if result.route else where
 
 

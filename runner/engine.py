@@ -11,112 +11,24 @@ import datetime
 import functools
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from loguru import logger
 
-from runner import __version__, registry, routing
+from runner import __version__, jobs, registry, routing
 from runner.context import Context
 from runner.events import RunInfo, RunReport, Sink
 from runner.kinds.base import Probe, StageOutcome
-from runner.model import Endpoint, Plan, Step
-from runner.reasons import REASONS, hint_for
+from runner.model import Plan, Step
 from runner.results import CheckResult, Status
 
 #: Extra seconds the engine grants a stage over its own timeout before cutting it off.
 GRACE_S = 0.5
-_SKIP_CODES = ("skipped", "not-applicable", "missing-input")
 
 
 def now_iso() -> str:
     moment = datetime.datetime.now(datetime.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-@dataclass
-class _Job:
-    """One unit of work: the results it will produce, filled as they finish."""
-
-    template: CheckResult
-    expected: list[str]
-    endpoint: Endpoint | None = None
-    started: bool = False
-    done: list[CheckResult] = field(default_factory=list)
-
-    def result(
-        self, check: str, status: Status, reason: str, detail: str, **kw: Any
-    ) -> CheckResult:
-        """A result of this job; hints are added for everything but a pass."""
-        extra = kw.pop("hint", "")
-        hint = "" if status is Status.PASS else _hint(reason, self.endpoint, extra)
-        return replace(
-            self.template, check=check, status=status, reason=reason, detail=detail, hint=hint, **kw
-        )
-
-    def unfinished(self, reason: str) -> list[CheckResult]:
-        """Results for the checks that never finished (stop or deadline)."""
-        missing = self.expected[len(self.done) :]
-        word = {"deadline": "the run's deadline", "interrupted": "the interruption"}[reason]
-        out = []
-        for index, check in enumerate(missing):
-            running = index == 0 and reason == "deadline" and self.started
-            status = Status.ERROR if running else Status.SKIP
-            detail = f"not finished before {word}" if running else f"not run because of {word}"
-            out.append(self.result(check, status, reason, detail))
-        return out
-
-
-class _Recorder:
-    def __init__(self, sink: Sink) -> None:
-        self.sink = sink
-
-    def emit(self, job: _Job, result: CheckResult) -> None:
-        job.done.append(result)
-        self.sink.result(result)
-
-
-def _hint(reason: str, endpoint: Endpoint | None, extra: str) -> str:
-    parts = [hint_for(reason) if reason in REASONS else "", extra]
-    if endpoint is not None:
-        parts.append(endpoint.hint or "")
-        if endpoint.service_tag:
-            parts.append(f"Allow service tag {endpoint.service_tag} (TCP {endpoint.port}).")
-        if endpoint.error_codes:
-            parts.append(f"ASR errors if this fails: {', '.join(endpoint.error_codes)}.")
-    return " ".join(p for p in parts if p)
-
-
-def _skip_reason(text: str | None) -> tuple[str, str]:
-    text = text or "skipped"
-    code, _, rest = text.partition(":")
-    if code.strip() in _SKIP_CODES:
-        return code.strip(), rest.strip() or REASONS[code.strip()].meaning
-    return "skipped", text
-
-
-def _endpoint_template(endpoint: Endpoint, route: Any) -> CheckResult:
-    return CheckResult(
-        check="",
-        status=Status.SKIP,
-        reason="skipped",
-        detail="",
-        endpoint=endpoint.id,
-        host=endpoint.host,
-        port=endpoint.port,
-        route=route,
-        section=endpoint.section,
-        required=endpoint.required,
-    )
-
-
-def _chain_for(endpoint: Endpoint, plan_route: routing.RoutePlan) -> list[str]:
-    """Through a proxy the CONNECT stage replaces dns and tcp (the proxy resolves)."""
-    chain = list(endpoint.chain)
-    if plan_route.route.kind == "proxy":
-        rest = [stage for stage in chain if stage not in ("dns", "tcp")]
-        return ["proxy", *rest]
-    return [stage for stage in chain if stage != "proxy"]
 
 
 async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
@@ -134,7 +46,7 @@ async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
 
 
 def _stage_result(
-    job: _Job, name: str, outcome: StageOutcome, started: str, took: float
+    job: jobs.Job, name: str, outcome: StageOutcome, started: str, took: float
 ) -> CheckResult:
     return job.result(
         name,
@@ -149,7 +61,9 @@ def _stage_result(
     )
 
 
-async def _chain(job: _Job, plan_route: routing.RoutePlan, ctx: Context, rec: _Recorder) -> None:
+async def _chain(
+    job: jobs.Job, plan_route: routing.RoutePlan, ctx: Context, rec: jobs.Recorder
+) -> None:
     assert job.endpoint is not None
     endpoint = job.endpoint
     state: dict[str, Any] = {}
@@ -174,7 +88,7 @@ async def _chain(job: _Job, plan_route: routing.RoutePlan, ctx: Context, rec: _R
             failed = name
 
 
-async def _step(job: _Job, step: Step, ctx: Context, rec: _Recorder) -> None:
+async def _step(job: jobs.Job, step: Step, ctx: Context, rec: jobs.Recorder) -> None:
     started, clock = now_iso(), time.monotonic()
     timeout = ctx.stage_timeout(step.timeout)
     try:
@@ -207,11 +121,11 @@ async def _step(job: _Job, step: Step, ctx: Context, rec: _Recorder) -> None:
 
 
 def _plan_jobs(
-    plan: Plan, ctx: Context, rec: _Recorder
-) -> list[tuple[_Job, Callable[[], Awaitable[None]] | None]]:
+    plan: Plan, ctx: Context, rec: jobs.Recorder
+) -> list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]]:
     """Jobs in plan order (steps, then endpoints by route); disabled ones are done at once."""
     off = {s.name: s for s in plan.sections if not s.enabled}
-    jobs: list[tuple[_Job, Callable[[], Awaitable[None]] | None]] = []
+    planned: list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]] = []
     for step in plan.steps:
         template = CheckResult(
             check=step.kind,
@@ -222,41 +136,33 @@ def _plan_jobs(
             section=step.section,
             required=step.required,
         )
-        job = _Job(template, [step.kind])
-        skip = _disabled(step.enabled, step.skip_reason, step.section, off)
+        job = jobs.Job(template, [step.kind])
+        skip = jobs.disabled(step.enabled, step.skip_reason, step.section, off)
         if skip:
             rec.emit(job, job.result(step.kind, Status.SKIP, *skip))
-            jobs.append((job, None))
+            planned.append((job, None))
         else:
-            jobs.append((job, functools.partial(_step, job, step, ctx, rec)))
+            planned.append((job, functools.partial(_step, job, step, ctx, rec)))
     for endpoint in plan.endpoints:
-        skip = _disabled(endpoint.enabled, endpoint.skip_reason, endpoint.section, off)
+        skip = jobs.disabled(endpoint.enabled, endpoint.skip_reason, endpoint.section, off)
         for plan_route in routing.routes_for(endpoint, plan.routes, ctx):
-            job = _Job(
-                _endpoint_template(endpoint, plan_route.route),
-                _chain_for(endpoint, plan_route),
+            job = jobs.Job(
+                jobs.endpoint_template(endpoint, plan_route.route),
+                jobs.chain_for(endpoint, plan_route),
                 endpoint,
             )
             if skip:
                 for check in job.expected:
                     rec.emit(job, job.result(check, Status.SKIP, *skip))
-                jobs.append((job, None))
+                planned.append((job, None))
             else:
-                jobs.append((job, functools.partial(_chain, job, plan_route, ctx, rec)))
-    return jobs
+                planned.append((job, functools.partial(_chain, job, plan_route, ctx, rec)))
+    return planned
 
 
-def _disabled(
-    enabled: bool, reason: str | None, section: str | None, off: dict[str, Any]
-) -> tuple[str, str] | None:
-    if section in off:
-        return "skipped", f"section {section} is off ({off[section].why})"
-    if not enabled:
-        return _skip_reason(reason)
-    return None
-
-
-async def _bounded(job: _Job, work: Callable[[], Awaitable[None]], gate: asyncio.Semaphore) -> None:
+async def _bounded(
+    job: jobs.Job, work: Callable[[], Awaitable[None]], gate: asyncio.Semaphore
+) -> None:
     async with gate:
         job.started = True
         await work()
@@ -298,18 +204,18 @@ async def run_plan(
         plan=plan, command_line="", started_at=now_iso(), tool_version=__version__
     )
     sink.started(info)
-    rec = _Recorder(sink)
-    jobs = _plan_jobs(plan, ctx, rec)
+    rec = jobs.Recorder(sink)
+    planned = _plan_jobs(plan, ctx, rec)
     gate = asyncio.Semaphore(concurrency or plan.concurrency)
-    tasks = [asyncio.ensure_future(_bounded(job, work, gate)) for job, work in jobs if work]
+    tasks = [asyncio.ensure_future(_bounded(job, work, gate)) for job, work in planned if work]
     ended = await _wait(tasks, stop, deadline if deadline is not None else plan.deadline)
     if ended is not None:
-        for job, _ in jobs:
+        for job, _ in planned:
             for result in job.unfinished(ended):
                 rec.emit(job, result)
     report = RunReport(
         info=info,
-        results=tuple(r for job, _ in jobs for r in job.done),
+        results=tuple(r for job, _ in planned for r in job.done),
         finished_at=now_iso(),
         duration_s=time.monotonic() - clock,
         interrupted=ended == "interrupted",

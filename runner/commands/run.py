@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import importlib
 import ipaddress
@@ -18,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
+
+from loguru import logger
 
 from runner import __version__, engine, routing, signals
 from runner.console import ConsoleSink, use_color
@@ -33,7 +36,19 @@ PASSWORD_ENV = "ASRCHECK_PROXY_PASSWORD"
 
 
 def main(args: argparse.Namespace) -> int:
-    return execute(load(args), args)
+    handler = _console_logging(bool(getattr(args, "verbose", False)))
+    try:
+        return execute(load(args), args)
+    finally:
+        logger.remove(handler)
+
+
+def _console_logging(verbose: bool) -> int:
+    """loguru to stderr: DEBUG (tracebacks of internal errors) with -v, else warnings only."""
+    with contextlib.suppress(ValueError):
+        logger.remove(0)  # loguru's default handler would print DEBUG tracebacks
+    level = "DEBUG" if verbose else "WARNING"
+    return logger.add(sys.stderr, level=level, format="{time:HH:mm:ss.SSS} {level} {message}")
 
 
 def load(args: argparse.Namespace) -> Plan:

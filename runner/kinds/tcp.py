@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import os
 import time
 from typing import Any
 
@@ -16,7 +17,7 @@ from runner.results import Status
 SUMMARY = "Connect over TCP to the endpoint's port on each address family."
 
 #: How long to watch a fresh connection for an immediate reset by a middlebox.
-_SETTLE_S = 0.1
+_SETTLE_S = 0.2
 
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL}
 _WORDS = {
@@ -80,28 +81,36 @@ def _describe(fam: str, attempt: dict[str, Any]) -> str:
 
 async def _attempt(address: str, probe: Probe) -> dict[str, Any]:
     port = probe.endpoint.port
-    start = time.monotonic()
-    reason, error = await _connect(address, port, probe.timeout)
+    timing: list[float] = []
+    reason, error = await _connect(address, port, probe.timeout, timing)
     return {
         "address": address,
         "port": port,
         "reason": reason,
         "error": error,
-        "time_ms": round((time.monotonic() - start) * 1000, 1),
+        "time_ms": round(timing[0] * 1000, 1) if timing else None,
     }
 
 
-async def _connect(address: str, port: int, timeout: float) -> tuple[str, str]:
+async def _connect(address: str, port: int, timeout: float, timing: list[float]) -> tuple[str, str]:
+    start = time.monotonic()
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port), timeout)
     except asyncio.TimeoutError:
         return "tcp-timeout", f"no answer within {timeout:g}s"
     except OSError as error:
-        return _classify(error), error.strerror or str(error)
+        return _classify(error), _message(error)
+    timing.append(time.monotonic() - start)
     try:
         return await _settle(reader)
     finally:
         writer.close()
+
+
+def _message(error: OSError) -> str:
+    if error.errno:
+        return os.strerror(error.errno)
+    return error.strerror or str(error)
 
 
 async def _settle(reader: asyncio.StreamReader) -> tuple[str, str]:
@@ -111,7 +120,7 @@ async def _settle(reader: asyncio.StreamReader) -> tuple[str, str]:
     except asyncio.TimeoutError:
         return "ok", ""
     except OSError as error:
-        return "reset", error.strerror or str(error)
+        return "reset", _message(error)
     if data:
         return "ok", ""
     return "reset", "the connection was closed right after it opened"

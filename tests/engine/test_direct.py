@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
+from runner.context import Context
 from runner.results import Status
 from tests.engine.conftest import by_check, endpoint, plan_of, run
 from tests.peers.dns import DnsServer
@@ -152,3 +155,39 @@ def test_http_get_when_head_refused_and_slow_answers(pki, ctx_for):
     assert by_check(report, "get")["http"].facts["method"] == "GET"
     assert tls.requests == ["HEAD / HTTP/1.1", "GET / HTTP/1.1"]
     assert by_check(report, "slow")["http"].reason == "http-timeout"
+
+
+def test_http_error_when_the_server_hangs_up(pki, ctx_for):
+    with (
+        TlsServer(pki, "valid", [HOST], HttpBehaviour(hangup=True)) as tls,
+        DnsServer({HOST: ["127.0.0.1"]}) as dns,
+    ):
+        report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
+    result = by_check(report, "e")["http"]
+    assert (result.status, result.reason) == (Status.FAIL, "http-error")
+    assert result.command == f"curl -I https://{HOST}:{tls.port}"
+
+
+def test_ipv4_and_ipv6_are_reported_apart(pki, ctx_for):
+    with TlsServer(pki, "valid", [HOST]) as tls, DnsServer({HOST: ["127.0.0.1", "::1"]}) as dns:
+        with socket.socket(socket.AF_INET6) as v6:
+            v6.bind(("::1", tls.port))  # bound, never listening: IPv6 connects are refused
+            report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
+    stages = by_check(report, "e")
+    tcp = stages["tcp"]
+    assert {f: tcp.facts[f]["reason"] for f in ("ipv4", "ipv6")} == {
+        "ipv4": "ok",
+        "ipv6": "refused",
+    }
+    assert (tcp.status, tcp.reason) == (Status.WARN, "refused")
+    assert "Only ipv4 works" in tcp.hint
+    assert stages["http"].status is Status.PASS  # the chain goes on over IPv4
+
+
+def test_system_resolver_reads_the_hosts_file(pki, ca_bundle):
+    with TlsServer(pki, "valid", ["localhost"]) as tls:
+        report = run(plan_of(endpoint("e", "localhost", tls.port)), Context(ca_bundle=ca_bundle))
+    stages = by_check(report, "e")
+    assert stages["dns"].facts["resolver"] == "system"
+    assert stages["dns"].command == "nslookup localhost"
+    assert stages["tls"].status is Status.PASS

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 from runner import registry
 from runner.context import Context
@@ -19,12 +18,10 @@ from tests.peers.tls import TlsServer
 
 def test_blackholed_plan_finishes_inside_its_deadline(ctx_for):
     with DnsServer({"a.test": ["127.0.0.1"]}) as dns, Blackhole() as hole:
-        endpoints = [endpoint(f"e{i}", "a.test", hole.port, timeout=30.0) for i in range(6)]
+        # Stage timeouts of 600 s: without the deadline, `run` (bounded at 60 s) would fail.
+        endpoints = [endpoint(f"e{i}", "a.test", hole.port, timeout=600.0) for i in range(6)]
         plan = plan_of(*endpoints, deadline=1.5, concurrency=2)
-        began = time.monotonic()
         report = run(plan, ctx_for(dns))
-        took = time.monotonic() - began
-    assert took < 20, "bounded well below 6 x 30 s stage timeouts"
     assert report.deadline_hit and not report.interrupted
     assert {r.reason for r in report.results if r.check == "tcp"} == {"deadline"}
     running = [r for r in report.results if r.check == "tcp" and r.status is Status.ERROR]
@@ -136,7 +133,7 @@ def test_results_stream_as_they_finish_and_report_in_plan_order(pki, ctx_for):
     ):
         sink = ListSink()
         plan = plan_of(
-            endpoint("slow", "slow.test", 9, timeout=1.0), endpoint("fast", "fast.test", tls.port)
+            endpoint("slow", "slow.test", 9, timeout=5.0), endpoint("fast", "fast.test", tls.port)
         )
         report = asyncio.run(run_plan(plan, ctx_for(dns), sink))
     assert [r.endpoint for r in report.results] == ["slow"] * 4 + ["fast"] * 4

@@ -17,7 +17,8 @@ API (import from the submodules):
   `kind` is one of `valid`, `untrusted`, `expired`, `wrong-name`, `legacy` (TLS 1.0/1.1
   only; call `legacy_tls_unavailable()` first and skip with its reason when not None).
   After the handshake it answers HTTP/1.1 HEAD/GET per `HttpBehaviour(status=200,
-  head_status=None, delay=0.0, drip=0.0, server=...)` (`head_status=405` refuses HEAD;
+  head_status=None, delay=0.0, drip=0.0, server=..., hangup=False)` (`head_status=405`
+  refuses HEAD; `hangup=True` closes the connection without answering;
   `delay` waits before answering; `drip` sends the answer one byte per `drip` seconds).
   Headers: Server, x-ms-request-id, Date. `.requests` lists request lines.
 * `tests.peers.tcp.refusing_port()`: a closed loopback port (connects are refused).

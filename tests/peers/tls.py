@@ -81,7 +81,9 @@ class HttpBehaviour:
         delay: float = 0.0,
         drip: float = 0.0,
         server: str = "Asrcheck-Test/1.0",
+        hangup: bool = False,
     ) -> None:
+        self.hangup = hangup
         self.status = status
         self.head_status = head_status
         self.delay = delay
@@ -150,6 +152,8 @@ class TlsServer:
         line = head.split(b"\r\n", 1)[0].decode("latin-1")
         self.requests.append(line)
         b = self.behaviour
+        if b.hangup:
+            return
         status = b.head_status if line.startswith("HEAD") and b.head_status else b.status
         body = b"" if line.startswith("HEAD") else b"hello\n"
         reply = (
