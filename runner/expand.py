@@ -20,8 +20,8 @@ _TOKEN = re.compile(r"\$\$\{|\$\{([^{}]*)\}")
 _REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\])?$")
 
 #: skip_reason prefixes, mapped to reason codes by `skip_code()`.
-NOT_APPLICABLE = "not applicable: "
-MISSING_INPUT = "missing input: "
+NOT_APPLICABLE = "not-applicable: "
+MISSING_INPUT = "missing-input: "
 
 
 def skip_code(skip_reason: str | None) -> str:
@@ -107,8 +107,10 @@ class Substituter:
                 )
                 self.problems.append(problem(self.smap, path, message))
                 value = UNRESOLVED
-            if value is UNRESOLVED:
-                return self._leave(text, path)
+            if value is UNRESOLVED:  # keep the reference as written; resolve the rest
+                self.unresolved.add(path)
+                pieces.append(match.group(0))
+                continue
             pieces.append(self._as_text(value))
         rest = text[position:]
         if "${" in rest:
@@ -181,7 +183,9 @@ class Substituter:
         size = len(origin)
         unresolved = {path[size:] for path in self.unresolved}
         reason = (
-            f"{NOT_APPLICABLE}{'; '.join(self.not_applicable)}" if self.not_applicable else None
+            f"{NOT_APPLICABLE}{'; '.join(dict.fromkeys(self.not_applicable))}"
+            if self.not_applicable
+            else None
         )
         return Item(data, origin, reason, unresolved)
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from runner import expand, registry, schema, sections, validation
-from runner import variables as varmod
+from runner import expand, registry, schema, sections, validation, var_input
 from runner.errors import PlanError, Problem
 from runner.expand import Item, Substituter
 from runner.extends import is_builtin_name, load_tree
 from runner.hostname import host_problem
 from runner.model import Endpoint, Plan, Section, Step
 from runner.source import SourceMap, dotted, problem
+from runner.variables import Var, declare
 
 _CHAIN = ("dns", "tcp", "tls", "http")
 
@@ -46,18 +46,14 @@ def load_plan(
         enable = [name for name in enable if name in (data.get("sections") or {})]
         disable = [name for name in disable if name in (data.get("sections") or {})]
     problems = validation.check_kinds(data, smap)
-    decl, found = varmod.declare(data, smap)
-    problems += found
     switched, found = sections.switch(data.get("sections") or {}, enable, disable)
     problems += found
-    tables = data.get("tables") or {}
-    given = varmod.gather(decl, tables, variables, var_files)
-    values, found = varmod.finish(
-        decl, given.values, smap, use_providers=use_providers, require_vars=require_vars
+    decl, values, found = _variables(
+        data, smap, variables, var_files, use_providers=use_providers, require_vars=require_vars
     )
-    problems += given.problems + found
+    problems += found
     quiet = {n for n, v in values.items() if v is None and (decl[n].required or not require_vars)}
-    sub = Substituter(values, tables, smap, quiet_missing=quiet)
+    sub = Substituter(values, data.get("tables") or {}, smap, quiet_missing=quiet)
     defaults = sub.tree(data.get("defaults") or {}, ("defaults",))
     unresolved_defaults = {dotted(path) for path in sub.unresolved}
     endpoints = expand.expand_endpoints(data.get("endpoints") or [], sub)
@@ -68,6 +64,24 @@ def load_plan(
     if problems:
         raise PlanError(_sorted(problems))
     return _build(ref, data, values, decl, switched, defaults, endpoints, steps, smap)
+
+
+def _variables(
+    data: dict[str, Any],
+    smap: SourceMap,
+    flags: Sequence[str],
+    var_files: Sequence[str],
+    *,
+    use_providers: bool,
+    require_vars: bool,
+) -> tuple[dict[str, Var], dict[str, Any], list[Problem]]:
+    """Declared variables, their final values, and the problems found on the way."""
+    decl, problems = declare(data, smap)
+    given = var_input.gather(decl, data.get("tables") or {}, flags, var_files)
+    values, found = var_input.finish(
+        decl, given.values, smap, use_providers=use_providers, require_vars=require_vars
+    )
+    return decl, values, problems + given.problems + found
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -168,7 +182,7 @@ def _build(
     ref: str,
     data: dict[str, Any],
     values: dict[str, Any],
-    decl: dict[str, Any],
+    decl: dict[str, Var],
     switched: list[Section],
     defaults: dict[str, Any],
     endpoints: list[Item],

@@ -9,7 +9,6 @@ beside the data (nothing is injected into it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -186,9 +185,22 @@ def _decode(raw: bytes, file: str) -> str:
         ) from None
 
 
+def _check_depth(text: str) -> None:
+    """Refuses deep nesting before composing: libyaml's composer recurses in C."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def _compose(text: str, file: str) -> Any:
     loader = _Loader(text)
     try:
+        _check_depth(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -202,7 +214,10 @@ def _compose(text: str, file: str) -> Any:
         raise PlanError([Problem(message, where)]) from None
     except yaml.YAMLError as error:
         raise PlanError([Problem(f"YAML error: {error}", Location(file, 1, 1))]) from None
-    except RecursionError:
+    except _TooDeep as error:
+        where = _location(file, error.node.start_mark)
+        raise PlanError([Problem(f"nesting deeper than {MAX_DEPTH} levels", where)]) from None
+    except RecursionError:  # the pure-Python parser, should libyaml be missing
         raise PlanError([Problem("YAML nesting is too deep", Location(file, 1, 1))]) from None
     finally:
         loader.dispose()
@@ -223,7 +238,8 @@ def load_text(text: str, file: str) -> tuple[dict[str, Any], SourceMap]:
         data = walker.walk(node, (), 0)
     except _TooDeep as error:
         where = _location(file, error.node.start_mark)
-        raise PlanError([Problem(f"nesting deeper than {MAX_DEPTH} levels", where)]) from None
+        message = f"nesting deeper than {MAX_DEPTH} levels, counting aliases (recursive alias?)"
+        raise PlanError([Problem(message, where)]) from None
     except _TooBig as error:
         where = _location(file, error.node.start_mark)
         message = f"more than {MAX_NODES} values after expanding aliases (alias bomb?)"
@@ -247,14 +263,3 @@ def load_file(path: Path, file: str | None = None) -> tuple[dict[str, Any], Sour
         message = f"file larger than {MAX_BYTES // 1024} KiB; is this a plan?"
         raise PlanError([Problem(message, Location(name, 1, 1))])
     return load_text(_decode(raw, name), name)
-
-
-def iter_paths(value: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, Any]]:
-    """Every (path, value) in a plain data tree, depth first."""
-    yield path, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from iter_paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from iter_paths(item, (*path, index))

@@ -1,4 +1,4 @@
-"""Plan variables: declarations, values from --var / --var-file / providers, and their checks."""
+"""Plan variables: declarations, type conversion, and checks of values (enum, pattern, table)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from runner import source, var_sources
-from runner.errors import PlanError, Problem
+from runner import var_sources
+from runner.errors import Problem
 from runner.source import DataPath, SourceMap, problem
 
-_MISSING: Any = object()
+#: The default of a variable declared without one.
+MISSING: Any = object()
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
 
@@ -40,40 +40,56 @@ def declare(data: Mapping[str, Any], smap: SourceMap) -> tuple[dict[str, Var], l
     tables = data.get("tables") or {}
     for name, spec in (data.get("vars") or {}).items():
         path: DataPath = ("vars", name)
-        pattern = None
-        if "pattern" in spec:
-            try:
-                pattern = re.compile(spec["pattern"])
-            except re.error as error:
-                problems.append(problem(smap, (*path, "pattern"), f"invalid regex: {error}"))
-        if spec.get("table") is not None and spec["table"] not in tables:
-            message = f"unknown table {spec['table']!r} (tables: {_names(tables)})"
-            problems.append(problem(smap, (*path, "table"), message))
-        provider = spec.get("default_from")
-        if provider is not None and provider not in var_sources.PROVIDERS:
-            message = f"unknown provider {provider!r} (known: {_names(var_sources.PROVIDERS)})"
-            problems.append(problem(smap, (*path, "default_from"), message))
-        var = Var(
+        pattern, wrong = _pattern(spec.get("pattern"))
+        if wrong:
+            problems.append(problem(smap, (*path, "pattern"), wrong))
+        problems += [
+            problem(smap, (*path, key), text) for key, text in _spec_problems(spec, tables)
+        ]
+        if name == "item":
+            message = "the name 'item' is reserved for the element of a for_each endpoint"
+            problems.append(problem(smap, path, message, key=True))
+        if "description" not in spec:
+            problems.append(problem(smap, path, f"variable {name!r} needs a description", key=True))
+        found[name] = var = Var(
             name=name,
             type=spec.get("type", "string"),
             required=bool(spec.get("required", "default" not in spec)),
-            default=spec.get("default", _MISSING),
+            default=spec.get("default", MISSING),
             enum=tuple(spec.get("enum", ())),
             pattern=pattern,
             table=spec.get("table"),
             secret=bool(spec.get("secret", False)),
-            default_from=provider,
+            default_from=spec.get("default_from"),
         )
-        if "description" not in spec:
-            problems.append(problem(smap, path, f"variable {name!r} needs a description", key=True))
-        found[name] = var
-        if var.default is not _MISSING:
-            where = (*path, "default")
+        if var.default is not MISSING:
             value, wrong = from_yaml(var, var.default)
             wrong = wrong or check_value(var, value, tables)
             if wrong:
-                problems.append(problem(smap, where, wrong))
+                problems.append(problem(smap, (*path, "default"), wrong))
     return found, problems
+
+
+def _pattern(text: str | None) -> tuple[re.Pattern[str] | None, str | None]:
+    if text is None:
+        return None, None
+    try:
+        return re.compile(text), None
+    except re.error as error:
+        return None, f"invalid regex: {error}"
+
+
+def _spec_problems(spec: Mapping[str, Any], tables: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, message) for a table or provider the declaration names but that is not there."""
+    found = []
+    table = spec.get("table")
+    if table is not None and table not in tables:
+        found.append(("table", f"unknown table {table!r} (tables: {_names(tables)})"))
+    provider = spec.get("default_from")
+    if provider is not None and provider not in var_sources.PROVIDERS:
+        known = _names(var_sources.PROVIDERS)
+        found.append(("default_from", f"unknown provider {provider!r} (known: {known})"))
+    return found
 
 
 def _names(items: Mapping[str, Any]) -> str:
@@ -138,116 +154,3 @@ def suggest(word: str, choices: Mapping[str, Any] | Sequence[str]) -> str:
         return f" (did you mean {' or '.join(repr(name) for name in close)}?)"
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
     return f" (known: {shown or 'none'})"
-
-
-@dataclass
-class Given:
-    """Values given for a run: var files in order, then --var flags."""
-
-    values: dict[str, Any]
-    problems: list[Problem]
-
-
-def gather(
-    decl: Mapping[str, Var],
-    tables: Mapping[str, Any],
-    flags: Sequence[str],
-    var_files: Sequence[str],
-) -> Given:
-    """Reads --var-file files then --var flags; later ones win."""
-    given = Given({}, [])
-    for name in var_files:
-        _read_var_file(decl, tables, name, given)
-    from_flags: dict[str, list[str]] = {}
-    for flag in flags:
-        name, sep, text = flag.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            given.problems.append(Problem(f"--var {flag}: expected NAME=VALUE"))
-        elif name not in decl:
-            message = f"--var {name}: unknown variable{suggest(name, decl)}"
-            given.problems.append(Problem(message.replace("known:", "variables:")))
-        else:
-            from_flags.setdefault(name, []).append(text)
-    for name, texts in from_flags.items():
-        var = decl[name]
-        text = ",".join(texts) if var.type == "list" else texts[-1]
-        value, error = from_text(var, text)
-        error = error or check_value(var, value, tables)
-        if error:
-            given.problems.append(Problem(f"--var {name}: {error}"))
-        else:
-            given.values[name] = value
-    return given
-
-
-def _read_var_file(
-    decl: Mapping[str, Var], tables: Mapping[str, Any], name: str, given: Given
-) -> None:
-    try:
-        data, smap = source.load_file(Path(name), name)
-    except PlanError as error:
-        given.problems.extend(error.problems)
-        return
-    for key, raw in data.items():
-        var = decl.get(key)
-        if var is None:
-            message = f"unknown variable {key!r}{suggest(key, decl)}"
-            given.problems.append(problem(smap, (key,), message, key=True))
-            continue
-        value, wrong = from_yaml(var, raw)
-        wrong = wrong or check_value(var, value, tables)
-        if wrong:
-            given.problems.append(problem(smap, (key,), wrong))
-        else:
-            given.values[key] = value
-
-
-def finish(
-    decl: Mapping[str, Var],
-    given: Mapping[str, Any],
-    smap: SourceMap,
-    *,
-    use_providers: bool,
-    require_vars: bool,
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Final values: given > provider > default. Missing values are None (lists: [])."""
-    values: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for name, var in decl.items():
-        if name in given:
-            values[name] = given[name]
-            continue
-        value = _provided(var) if use_providers else None
-        if value is None and var.default is not _MISSING:
-            value = from_yaml(var, var.default)[0]
-        if value is None and var.type == "list" and not var.required:
-            value = []
-        values[name] = value
-        if value is None and var.required and require_vars:
-            problems.append(problem(smap, ("vars", name), _missing(var, use_providers), key=True))
-    return values, problems
-
-
-def _provided(var: Var) -> Any:
-    provider = var_sources.PROVIDERS.get(var.default_from or "")
-    if provider is None:
-        return None
-    try:
-        value = provider()
-    except Exception:  # a provider that fails is a provider that does not know
-        return None
-    return None if value is None else from_yaml(var, value)[0]
-
-
-def _missing(var: Var, use_providers: bool) -> str:
-    flag = f"--var {var.name}=VALUE"
-    if var.default_from and not use_providers:
-        return (
-            f"variable {var.name!r} not given (would be read from {var.default_from} at run time)"
-        )
-    if var.default_from:
-        return (
-            f"variable {var.name!r} not given and {var.default_from} did not tell it; give {flag}"
-        )
-    return f"required variable {var.name!r} not given; give {flag}"

@@ -28,7 +28,8 @@ def _validate(ref: str, inputs: dict[str, Any]) -> bool:
         load_plan(ref, require_vars=False, **inputs)
     except PlanError as error:
         for problem in error.problems:
-            print(str(problem) if problem.location else f"{ref}: {problem}")
+            text = str(problem)
+            print(text if problem.location or text.startswith(f"{ref}: ") else f"{ref}: {text}")
         count = len(error.problems)
         print(f"asrcheck: {ref}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return False

@@ -7,9 +7,12 @@ from typing import Any, ClassVar
 
 import pytest
 
-from runner import registry, resources
+from runner import registry, resources, var_sources
 
 DATA = Path(__file__).parent / "data"
+#: The registry as the package builds it (the fixture below replaces it with test kinds).
+REAL_STAGES, REAL_STEPS = registry.STAGES, registry.STEPS
+REAL_PROVIDERS = var_sources.PROVIDERS
 
 
 class _Stage:
@@ -41,6 +44,7 @@ def test_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     """Registers dns/tcp/tls/http stages and a `probe` step; built-in plans from data/builtin."""
     monkeypatch.setattr(registry, "STAGES", {})  # only these fakes, whatever is registered
     monkeypatch.setattr(registry, "STEPS", {})
+    monkeypatch.setattr(var_sources, "PROVIDERS", {})  # tests add their own
     for name in ("dns", "tcp", "tls", "http"):
         monkeypatch.setitem(registry.STAGES, name, _Stage(name))
     monkeypatch.setitem(registry.STEPS, "probe", _Step())

@@ -51,7 +51,8 @@ def test_validate_checks_given_values(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = run(capsys, "validate", FULL, "--var", "cloud=Mars", "--var", "regoin=x")
     assert code == 2
     assert out.splitlines() == [
-        f"{FULL}: --var regoin: unknown variable (did you mean 'region'?)",
+        f"{FULL}: --var regoin: unknown variable (did you mean 'region'?;"
+        " variables: api_port, cloud, region, storage_account, token)",
         f"{FULL}: --var cloud: variable 'cloud': 'Mars' is not one of: AzureCloud, AzureChinaCloud",
     ]
 
@@ -66,7 +67,7 @@ def test_show_text_has_yaml_then_table(capsys: pytest.CaptureFixture[str]) -> No
     assert table[2].split()[:5] == ["regional", "jpe-asr.example.com", "8443", "-", "yes"]
     assert (
         "cache" in table[3]
-        and "[skipped: missing input: No cache storage account given.]" in table[3]
+        and "[skipped: missing-input: No cache storage account given.]" in table[3]
     )
 
 
@@ -75,6 +76,10 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["plan"]["variables"]["token"] == "***"
+    assert data["endpoints"][0]["hint"] == (
+        "The secret *** never shows; login.microsoftonline.com is the sign-in host."
+    )
+    assert "s3cr3t-value" not in out
     first = data["endpoints"][0]
     assert {"id", "host", "port", "section", "enabled", "purpose", "skip_reason"} <= set(first)
     assert [e["id"] for e in data["endpoints"]] == ["entra-id", "regional", "cache", "extra-one"]
@@ -172,3 +177,13 @@ def test_usage_errors_are_one_line_and_exit_2(
     assert out == ""
     assert len(err.splitlines()) == 1 and err.startswith("asrcheck")
     assert "--help" in err
+
+
+def test_validate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    code, out, _ = run(capsys, "validate", missing, "no-such-builtin")
+    assert code == 2
+    assert out.splitlines() == [
+        f"{missing}: file not found",
+        "no-such-builtin: no built-in plan 'no-such-builtin' (built-in: base)",
+    ]

@@ -61,7 +61,10 @@ def test_wheel_works_from_any_directory(tmp_path: Path) -> None:
     assert where.returncode == 0
     listed = asrcheck("list")
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.splitlines()[1].split()[:2] == ["base", "2.1.0"]
+    rows = [line.split()[:2] for line in listed.stdout.splitlines()[1:]]
+    assert ["base", "2.1.0"] in rows
+    shipped = sorted(path.stem for path in (ROOT / "plans").glob("*.yaml"))
+    assert sorted(name for name, _ in rows) == sorted([*shipped, "base"])
     schema = asrcheck("schema")
     assert schema.returncode == 0 and '"title": "asrcheck plan"' in schema.stdout
     probe = [sys.executable, "-c", "import runner, sys; sys.stdout.write(runner.__file__)"]

@@ -38,7 +38,7 @@ def test_variables_tables_and_typed_substitution() -> None:
     assert endpoints["regional"].host == "jpe-asr.example.com"
     assert endpoints["regional"].port == 9443
     assert endpoints["regional"].purpose == "Regional service in japaneast; literal ${x}."
-    assert endpoints["regional"].origin is not None and endpoints["regional"].origin.line == 57
+    assert endpoints["regional"].origin is not None and endpoints["regional"].origin.line == 58
 
 
 def test_for_each_expands_one_endpoint_per_element() -> None:
@@ -57,7 +57,8 @@ def test_for_each_with_empty_list_gives_one_skipped_entry() -> None:
     plan = load_plan(FULL, variables=["region=westeurope"])
     cache = _by_id(plan)["cache"]
     assert not cache.enabled
-    assert cache.skip_reason == "missing input: No cache storage account given."
+    assert cache.skip_reason == "missing-input: No cache storage account given."
+    assert cache.host == "${item}.blob.core.windows.net"
     assert skip_code(cache.skip_reason) == "missing-input"
 
 
@@ -67,7 +68,7 @@ def test_null_table_entry_makes_endpoint_not_applicable() -> None:
     assert not entra.enabled
     assert (
         entra.skip_reason
-        == "not applicable: tables.login_host has no value for cloud=AzureChinaCloud"
+        == "not-applicable: tables.login_host has no value for cloud=AzureChinaCloud"
     )
     assert skip_code(entra.skip_reason) == "not-applicable"
 
@@ -182,3 +183,38 @@ def test_provider_that_cannot_tell(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_valid_host_forms() -> None:
     hosts = [e.host for e in load_plan(str(GOOD / "hosts.yaml")).endpoints]
     assert hosts == ["bücher.example", "127.0.0.1", "::1", "login.microsoftonline.com."]
+
+
+def test_section_both_enabled_and_disabled() -> None:
+    with pytest.raises(PlanError) as caught:
+        load_plan(FULL, variables=["region=japaneast"], enable=["extra"], disable=["extra"])
+    assert _messages(caught.value) == ["section 'extra' is both enabled and disabled"]
+
+
+def test_typed_values_inside_text(tmp_path: Path) -> None:
+    plan_file = tmp_path / "typed.yaml"
+    plan_file.write_text(
+        (DATA / "builtin" / "base.yaml")
+        .read_text()
+        .replace("vars:\n", "vars:\n  verbose:\n    type: boolean\n    description: Flag.\n")
+        .replace(
+            "host: login.microsoftonline.com",
+            "host: login.microsoftonline.com\n    hint: v=${verbose}",
+        )
+    )
+    plan = load_plan(str(plan_file), variables=["region=westus", "verbose=yes"])
+    assert plan.endpoints[0].hint == "v=true"
+    assert plan.variables["verbose"] is True
+
+
+def test_var_file_list_as_text_and_unknown_flag(tmp_path: Path) -> None:
+    var_file = tmp_path / "v.yaml"
+    var_file.write_text("region: westeurope\nstorage_account: 'one, two'\n")
+    plan = load_plan(FULL, var_files=[str(var_file)])
+    assert plan.variables["storage_account"] == ["one", "two"]
+    with pytest.raises(PlanError) as caught:
+        load_plan(FULL, var_files=[str(var_file)], variables=["storage_account=UPPER"])
+    assert _messages(caught.value) == [
+        "--var storage_account: variable 'storage_account': 'UPPER' does not match"
+        " '^[a-z0-9]{3,24}$'"
+    ]

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from runner import resources
+from runner import cli, registry, resources, var_sources
 from runner.schema import plan_schema, schema_text
 from runner.source import load_file
 
-from .conftest import DATA
+from .conftest import DATA, REAL_PROVIDERS, REAL_STAGES, REAL_STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,3 +40,15 @@ def test_builtin_plans_point_editors_at_the_schema(path: Path) -> None:
     assert first.endswith("schemas/plan.schema.json")
     data, _ = load_file(path)
     assert data["name"] == path.stem
+
+
+REAL_PLANS = sorted((ROOT / "plans").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", REAL_PLANS, ids=lambda p: p.stem)
+def test_shipped_plans_validate(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resources, "plans_dir", lambda: ROOT / "plans")
+    monkeypatch.setattr(registry, "STAGES", REAL_STAGES)
+    monkeypatch.setattr(registry, "STEPS", REAL_STEPS)
+    monkeypatch.setattr(var_sources, "PROVIDERS", REAL_PROVIDERS)
+    assert cli.main(["validate", str(path)]) == 0
