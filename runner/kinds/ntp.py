@@ -1,6 +1,6 @@
 """Step kind `ntp`: ask a time server for the time over SNTP (UDP 123) and judge the offset.
 
-One client request (RFC 4330 mode 3) per run, bounded by a timeout. The result says the
+Client requests (RFC 4330 mode 3), at most two, bounded by one timeout. The result says the
 clock offset against the server, the round-trip delay and the server's stratum:
 
 * `ok`: the server answered and the offset is within `max_offset` seconds;
@@ -20,7 +20,7 @@ import socket
 import struct
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
 import dns.asyncresolver
@@ -55,6 +55,8 @@ PARAMS_SCHEMA: Mapping[str, Any] = {
 #: Seconds from the NTP era (1900-01-01) to the Unix epoch.
 NTP_EPOCH_OFFSET = 2208988800
 _PACKET = struct.Struct("!BBbb4s4s4sQQQQ")
+#: Requests sent before giving up (UDP may lose one).
+ATTEMPTS = 2
 
 
 def to_ntp(unix_time: float) -> int:
@@ -72,30 +74,37 @@ def build_request(transmit: float) -> bytes:
     return _PACKET.pack(0x23, 0, 0, 0, b"", b"", b"", 0, 0, 0, to_ntp(transmit))
 
 
-def parse_reply(data: bytes, sent: int) -> dict[str, Any] | None:
-    """The fields of a server reply to our request, or None if it is not one."""
+def parse_reply(data: bytes, sent: Container[int]) -> dict[str, Any] | None:
+    """The fields of a server reply to one of our requests (`sent` transmit stamps)."""
     if len(data) < _PACKET.size:
         return None
     first, stratum, _poll, _prec, _delay, _disp, ref_id, _ref, origin, receive, transmit = (
         _PACKET.unpack_from(data)
     )
-    if first & 0x07 != 4 or origin != sent:
+    if first & 0x07 != 4 or origin not in sent:
         return None
     return {
         "leap": first >> 6,
         "stratum": stratum,
         "reference_id": ref_id.hex() if stratum < 2 else socket.inet_ntoa(ref_id),
+        "origin": origin,
         "receive": from_ntp(receive),
         "transmit": from_ntp(transmit),
     }
 
 
 class _Client(asyncio.DatagramProtocol):
-    """Sends one request and resolves `reply` with the first valid answer."""
+    """Resolves `reply` with the first valid answer to any request sent so far."""
 
     def __init__(self, reply: asyncio.Future[tuple[dict[str, Any], float]]) -> None:
         self.reply = reply
-        self.sent = 0
+        #: Transmit stamp of each request -> local send time.
+        self.sent: dict[int, float] = {}
+
+    def send(self, transport: asyncio.DatagramTransport) -> None:
+        t1 = time.time()
+        self.sent[to_ntp(t1)] = t1
+        transport.sendto(build_request(t1))
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
         fields = parse_reply(data, self.sent)
@@ -104,27 +113,33 @@ class _Client(asyncio.DatagramProtocol):
 
 
 async def query(address: str, port: int, timeout: float) -> dict[str, Any] | None:
-    """One SNTP exchange with `address`; None when no valid answer came in time."""
+    """An SNTP exchange with `address`; None when no valid answer came within `timeout`.
+
+    The request is sent up to `ATTEMPTS` times, evenly spread over the timeout, so one lost
+    datagram does not read as a blocked port; the first valid answer wins.
+    """
     loop = asyncio.get_running_loop()
     reply: asyncio.Future[tuple[dict[str, Any], float]] = loop.create_future()
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    transport, protocol = await loop.create_datagram_endpoint(
+    transport, client = await loop.create_datagram_endpoint(
         lambda: _Client(reply), remote_addr=(address, port), family=family
     )
     try:
-        t1 = time.time()
-        packet = build_request(t1)
-        protocol.sent = to_ntp(t1)
-        transport.sendto(packet)
-        try:
-            fields, t4 = await asyncio.wait_for(reply, timeout)
-        except asyncio.TimeoutError:
-            return None
+        for _ in range(ATTEMPTS):
+            client.send(transport)
+            await asyncio.wait({reply}, timeout=timeout / ATTEMPTS)
+            if reply.done():
+                break
     finally:
         transport.close()
-    t2, t3 = fields["receive"], fields["transmit"]
+    if not reply.done():
+        reply.cancel()
+        return None
+    fields, t4 = reply.result()
+    t1, t2, t3 = client.sent[fields.pop("origin")], fields["receive"], fields["transmit"]
     fields["offset_s"] = round(((t2 - t1) + (t3 - t4)) / 2, 6)
     fields["delay_s"] = round(max(0.0, (t4 - t1) - (t3 - t2)), 6)
+    fields["attempts"] = len(client.sent)
     return fields
 
 
@@ -209,7 +224,7 @@ async def run(step: Step, ctx: Context) -> list[StepOutcome]:
         detail = f"{server} ({address}) did not answer on UDP {port} within {timeout:g}s"
         return [StepOutcome(check, Status.FAIL, "ntp-timeout", detail, command, facts)]
     status, reason, detail = judge(server, fields, max_offset)
-    keep = ("offset_s", "delay_s", "stratum", "leap", "reference_id")
+    keep = ("offset_s", "delay_s", "stratum", "leap", "reference_id", "attempts")
     facts.update({key: fields[key] for key in keep})
     facts["max_offset_s"] = max_offset
     return [StepOutcome(check, status, reason, detail, command, facts)]

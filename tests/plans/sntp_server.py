@@ -28,6 +28,8 @@ class SntpServer:
     leap: int = 0
     #: Receive requests but never answer (a filtered UDP 123).
     silent: bool = False
+    #: Ignore this many requests before answering (a lossy path).
+    drop_first: int = 0
     requests: int = 0
     port: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -51,6 +53,8 @@ class SntpServer:
             except OSError:
                 return
             self.requests += 1
+            if self.requests <= self.drop_first:
+                continue
             if not self.silent and len(data) >= _PACKET.size:
                 sock.sendto(self.answer(data), peer)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
-from runner import cli
+from runner import cli, resources
 from tests.plans.showplan import EXPECTED, by_id, show
 
 CASES = [
@@ -215,3 +216,22 @@ def test_plan_versions_and_log_names(capsys: pytest.CaptureFixture[str]) -> None
     code, plan, err = show(capsys, "h2a", {"region": "japaneast"})
     assert code == 0, err
     assert (plan["plan"]["name"], plan["plan"]["version"]) == ("h2a", "1.0.0")
+
+
+@pytest.mark.parametrize("scenario", ["a2a", "h2a"])
+def test_plan_file_header_and_region_table(scenario: str) -> None:
+    path = resources.plans_dir() / f"{scenario}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/plan.schema.json"
+    data = yaml.safe_load(text)
+    assert (data["plan_format"], data["version"]) == (1, "1.0.0")
+    # Exactly the regions of facts §4: none missing, none invented.
+    assert data["tables"]["geo_code"] == EXPECTED["geo_code"]
+    assert not set(EXPECTED["unmapped_regions"]) & set(data["tables"]["geo_code"])
+    assert data["defaults"]["routes"] == ["default", "agent"]
+    assert data["log"] == {
+        "linux": "CheckNWResult_{hostname}_{time:%Y%m%d%H%M}.log",
+        "windows": "ASR_Check_NW_{time:%Y%m%d_%H%M%S}.log",
+    }
+    kinds = {step["kind"] for step in data["steps"]}
+    assert {"machine", "network", "proxy-config", "tls-config", "clock"} <= kinds

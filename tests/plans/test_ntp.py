@@ -37,6 +37,7 @@ def test_in_sync_server_passes_with_offset_and_stratum() -> None:
     assert outcome.facts["stratum"] == 3
     assert abs(outcome.facts["offset_s"]) < 60
     assert outcome.facts["address"] == "127.0.0.1"
+    assert outcome.facts["attempts"] == 1
     assert outcome.check == "ntp:127.0.0.1"
     assert "stratum 3" in outcome.detail
     assert "127.0.0.1" in outcome.command
@@ -67,8 +68,17 @@ def test_silent_server_is_ntp_timeout() -> None:
         outcome = _run({"server": "127.0.0.1", "port": server.port, "timeout": 0.5})
         requests = server.requests
     assert (outcome.status, outcome.reason) == (Status.FAIL, "ntp-timeout")
-    assert requests == 1
+    assert requests == ntp.ATTEMPTS
     assert f"UDP {server.port}" in outcome.detail
+
+
+def test_one_lost_datagram_is_retried() -> None:
+    with sntp_server(drop_first=1) as server:
+        outcome = _run({"server": "127.0.0.1", "port": server.port, "timeout": 2})
+        requests = server.requests
+    assert (outcome.status, outcome.reason) == (Status.PASS, "ok")
+    assert outcome.facts["attempts"] == 2
+    assert requests == 2
 
 
 def test_unsynchronized_server_is_a_finding() -> None:
@@ -90,9 +100,9 @@ def test_reply_to_another_request_is_ignored() -> None:
     sent = ntp.to_ntp(1_700_000_000.0)
     with sntp_server() as server:
         reply = server.answer(ntp.build_request(1_700_000_000.0))
-    assert ntp.parse_reply(reply, sent) is not None
-    assert ntp.parse_reply(reply, sent + 1) is None
-    assert ntp.parse_reply(reply[:20], sent) is None
+    assert ntp.parse_reply(reply, {sent}) is not None
+    assert ntp.parse_reply(reply, {sent + 1}) is None
+    assert ntp.parse_reply(reply[:20], {sent}) is None
 
 
 def test_timestamps_round_trip() -> None:
