@@ -71,6 +71,8 @@ class ConsoleSink:
         self._print(
             f"asrcheck {info.tool_version}: plan {plan.name} {plan.version} ({plan.source})"
         )
+        for line in _settings_lines(info.settings):
+            self._print(line)
         wanted = sum(1 for e in plan.endpoints if e.enabled)
         self._print(
             f"Checking {wanted} endpoints and {len(plan.steps)} steps. Results as they finish:"
@@ -106,6 +108,27 @@ class ConsoleSink:
         self._print(f"{label}: {_VERDICTS[verdict]}")
 
 
+def _settings_lines(settings: Mapping[str, object]) -> list[str]:
+    """Where the routes come from and the limits, in an admin's words."""
+    if not settings:
+        return []
+    if settings.get("no_proxy"):
+        routes = "direct only (--no-proxy)"
+    else:
+        routes = (
+            f"--proxy {settings.get('cli_proxy') or 'not given'}; "
+            f"HTTPS_PROXY {settings.get('env_proxy') or 'not set'}; "
+            f"ASR agent proxy {settings.get('agent_proxy') or 'none found'}"
+        )
+    dns = settings.get("dns_servers")
+    dns_text = ", ".join(map(str, dns)) if isinstance(dns, list) else str(dns)
+    return [
+        f"Routes: {routes}",
+        f"DNS: {dns_text}; TLS trust: {settings.get('ca_bundle')}; stage timeout "
+        f"{settings.get('timeout')}s; deadline {settings.get('deadline')}s",
+    ]
+
+
 def _subject(result: CheckResult) -> str:
     if result.endpoint is None:
         return result.step or result.check
@@ -122,7 +145,8 @@ def _table(results: tuple[CheckResult, ...]) -> list[str]:
         if r.endpoint is None:
             steps.append(f"  {r.step or r.check} {r.check}: {r.status.value} ({r.reason})")
             continue
-        key = (r.endpoint, r.route.label() if r.route else "")
+        name = r.endpoint if r.required else f"{r.endpoint} (optional)"
+        key = (name, r.route.label() if r.route else "")
         cell = r.status.value if r.reason in ("ok", "skipped") else f"{r.status.value}:{r.reason}"
         rows.setdefault(key, {})[r.check] = cell
     stages = [s for s in _STAGES if any(s in row for row in rows.values())]

@@ -32,13 +32,16 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from string import Formatter
-from typing import IO
+from typing import IO, Any, TextIO
 
 from runner import supportlog_render as render
+from runner.context import Context
 from runner.events import RunInfo, RunReport
+from runner.model import Plan
 from runner.redact import Redactor
 from runner.results import CheckResult
-from runner.supportlog_summary import summary
+from runner.supportlog_summary import COMPLETED, summary
+from runner.system import LocalSystem, System
 
 DEFAULT_NAMES = {
     "linux": "CheckNWResult_{hostname}_{time:%Y%m%d%H%M}.log",
@@ -79,6 +82,23 @@ def log_path(
         return Path(log)
     moment = now or datetime.now().astimezone()
     return Path(output_dir or ".") / log_name(patterns, platform, hostname, moment)
+
+
+def for_run(args: Any, plan: Plan, ctx: Context, stream: TextIO) -> SupportLog:
+    """The support log of `asrcheck run`, named from `--log` / `--output-dir` and the plan."""
+    system: System = ctx.system if ctx.system is not None else LocalSystem()
+    path = log_path(
+        getattr(args, "log", None),
+        getattr(args, "output_dir", None),
+        plan.log_names,
+        system.platform(),
+        system.hostname(),
+    )
+
+    def echo(text: str) -> None:
+        print(ctx.redactor.mask(text), file=stream, flush=True)
+
+    return SupportLog(path, ctx.redactor, echo)
 
 
 def _stamp() -> str:
@@ -140,6 +160,8 @@ class SupportLog:
             return
         if self._echo:
             self._echo(f"Support log written: {self.path}")
+            if not report.interrupted:
+                self._echo(COMPLETED)
 
     def final_text(self, report: RunReport) -> str:
         """The complete log, in section order."""

@@ -148,7 +148,24 @@ def step_section(number: int, plan: Plan, results: Sequence[CheckResult]) -> str
     """Sections 2 to 5: the collector results that belong there."""
     mine = [r for r in results if r.endpoint is None and section_of(plan, r) == number]
     body = "".join(result_block(r) for r in mine) or "(nothing collected: step not in the plan)\n"
+    if number == 3:
+        routes = agent_routes(plan, results)
+        body += f"\n{routes}" if routes else ""
     return heading(number) + body
+
+
+def agent_routes(plan: Plan, results: Sequence[CheckResult]) -> str:
+    """End of section 3: the route the ASR agent takes to each endpoint, as checked."""
+    taken: dict[str, str] = {}
+    for result in results:
+        if result.endpoint and result.route is not None and result.route.agent:
+            why = f" - {result.route.why}" if result.route.why else ""
+            taken.setdefault(result.endpoint, f"{result.route.label()}{why}")
+    if not taken:
+        return ""
+    lines = ["Route the ASR agent takes, per endpoint:"]
+    lines += [f"  {e.id}: {taken[e.id]}" for e in plan.endpoints if e.id in taken]
+    return "\n".join(lines) + "\n"
 
 
 def _endpoint_block(endpoint: Endpoint, results: Sequence[CheckResult]) -> str:

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from loguru import logger
 
-from runner import __version__, engine, routing, signals
+from runner import __version__, agent_proxy, engine, routing, signals, supportlog
 from runner.console import ConsoleSink, use_color
 from runner.context import Context, ProxySetting
 from runner.errors import UsageError
@@ -31,6 +31,7 @@ from runner.model import Plan
 from runner.redact import Redactor, mask_url
 from runner.report import JsonReportSink
 from runner.results import exit_code_for
+from runner.system import LocalSystem
 
 PASSWORD_ENV = "ASRCHECK_PROXY_PASSWORD"
 
@@ -38,7 +39,8 @@ PASSWORD_ENV = "ASRCHECK_PROXY_PASSWORD"
 def main(args: argparse.Namespace) -> int:
     handler = _console_logging(bool(getattr(args, "verbose", False)))
     try:
-        return execute(load(args), args)
+        plan = load(args)
+        return execute(plan, args, agent_proxy=agent_proxy.discover(LocalSystem()))
     finally:
         logger.remove(handler)
 
@@ -76,13 +78,14 @@ def execute(
     """Runs `plan` with the options in `args`; returns the exit code."""
     env = os.environ if environ is None else environ
     ctx = build_context(args, plan, agent_proxy=agent_proxy, environ=env)
-    sinks = [*build_sinks(args, ctx, env), *extra_sinks]
+    log = supportlog.for_run(args, plan, ctx, _console_stream(args))
+    sinks = [*build_sinks(args, ctx, env), log, *extra_sinks]
     info = RunInfo(
         plan=plan,
         command_line=ctx.redactor.mask(shlex.join(["asrcheck", *sys.argv[1:]])),
         started_at=engine.now_iso(),
         tool_version=__version__,
-        log_path=getattr(args, "log", None),
+        log_path=str(log.path),
         settings=settings(ctx, args, plan),
     )
     report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
@@ -106,6 +109,10 @@ async def _run(
         )
     finally:
         restore()
+
+
+def _console_stream(args: argparse.Namespace) -> Any:
+    return sys.stderr if getattr(args, "format", "text") == "json" else sys.stdout
 
 
 def build_sinks(args: argparse.Namespace, ctx: Context, environ: Mapping[str, str]) -> list[Sink]:

@@ -7,6 +7,7 @@ import os
 import socket
 import ssl
 import threading
+import time
 
 from runner.context import Context
 from runner.kinds._tunnel import open_tunnel
@@ -72,4 +73,7 @@ def open_socket(probe: Probe) -> socket.socket:
         if result.sock is None:
             raise OSError(f"{result.reason}: {result.detail}")
         return result.sock
-    return socket.create_connection((target(probe), port), timeout=probe.timeout)
+    started = time.monotonic()
+    sock = socket.create_connection((target(probe), port), timeout=probe.timeout)
+    sock.settimeout(max(probe.timeout - (time.monotonic() - started), 0.1))
+    return sock

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -36,7 +37,11 @@ def _authorization(url: str) -> str:
 
 
 def open_tunnel(url: str, host: str, port: int, timeout: float) -> TunnelResult:
-    """CONNECT host:port through the proxy at `url`; never raises for network trouble."""
+    """CONNECT host:port through the proxy at `url`; never raises for network trouble.
+
+    The whole exchange fits in `timeout`; the tunnel's socket keeps what is left of it.
+    """
+    deadline = time.monotonic() + timeout
     address = proxy_address(url)
     try:
         sock = socket.create_connection(address, timeout=timeout)
@@ -45,20 +50,22 @@ def open_tunnel(url: str, host: str, port: int, timeout: float) -> TunnelResult:
     except OSError as error:
         why = error.strerror or str(error)
         return TunnelResult("proxy-unreachable", f"proxy {address[0]}:{address[1]}: {why}")
-    result = _connect(sock, url, host, port)
+    result = _connect(sock, url, host, port, deadline)
     if result.reason != "ok":
         sock.close()
+    else:
+        sock.settimeout(max(deadline - time.monotonic(), 0.1))
     return result
 
 
-def _connect(sock: socket.socket, url: str, host: str, port: int) -> TunnelResult:
+def _connect(sock: socket.socket, url: str, host: str, port: int, deadline: float) -> TunnelResult:
     request = (
         f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n{_authorization(url)}"
         "User-Agent: asrcheck\r\n\r\n"
     )
     try:
         sock.sendall(request.encode())
-        head = _read_head(sock)
+        head = _read_head(sock, deadline)
     except socket.timeout:
         return TunnelResult("proxy-timeout", "the proxy did not answer CONNECT in time")
     except OSError as error:
@@ -66,9 +73,14 @@ def _connect(sock: socket.socket, url: str, host: str, port: int) -> TunnelResul
     return _judge(head, sock)
 
 
-def _read_head(sock: socket.socket) -> bytes:
+def _read_head(sock: socket.socket, deadline: float) -> bytes:
+    """The answer's head, within `deadline` overall (a dripping proxy cannot stretch it)."""
     data = b""
     while b"\r\n\r\n" not in data and len(data) < 65536:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout("CONNECT answer too slow")
+        sock.settimeout(left)
         chunk = sock.recv(1)  # byte by byte: nothing of the tunnel may be consumed
         if not chunk:
             break

@@ -51,19 +51,11 @@ def _client(probe: Probe, ctx: Context) -> httpx.AsyncClient:
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
     command = _commands.curl(probe)
     url, extensions = _url(probe)
-    headers = {"Host": _host_header(probe), "User-Agent": "asrcheck"}
     start = time.monotonic()
     methods: list[str] = []
     try:
-        async with _client(probe, ctx) as client:
-            for method in ("HEAD", "GET"):
-                methods.append(method)
-                response = await asyncio.wait_for(
-                    client.request(method, url, headers=headers, extensions=extensions),
-                    probe.timeout,  # httpx times each read; a dripping answer needs a total
-                )
-                if response.status_code not in (405, 501):
-                    break
+        # httpx times each read; a dripping answer needs a total for the stage.
+        response = await asyncio.wait_for(_ask(probe, ctx, url, extensions, methods), probe.timeout)
     except asyncio.TimeoutError:
         return _fail("http-timeout", f"no complete answer within {probe.timeout:g}s", command)
     except httpx.TimeoutException as error:
@@ -76,6 +68,20 @@ async def run(probe: Probe, ctx: Context) -> StageOutcome:
         return _fail("http-error", f"{type(error).__name__}: {error}", command)
     took = time.monotonic() - start
     return _judge(response, methods, took, command)
+
+
+async def _ask(
+    probe: Probe, ctx: Context, url: str, extensions: dict[str, Any], methods: list[str]
+) -> httpx.Response:
+    """HEAD, then GET when HEAD is refused (405/501); `methods` records what was sent."""
+    headers = {"Host": _host_header(probe), "User-Agent": "asrcheck"}
+    async with _client(probe, ctx) as client:
+        for method in ("HEAD", "GET"):
+            methods.append(method)
+            response = await client.request(method, url, headers=headers, extensions=extensions)
+            if response.status_code not in (405, 501):
+                break
+    return response
 
 
 def _host_header(probe: Probe) -> str:

@@ -70,7 +70,10 @@ _USERINFO = re.compile(r"([^/\s:@=]+):[^@\s]+@")
 
 def _masked_values(values: Mapping[str, str] | None) -> dict[str, str]:
     """Values with any `user:password@` (with or without a scheme) masked."""
-    return {key: _USERINFO.sub(r"\1:***@", value) for key, value in (values or {}).items()}
+    return {
+        key: mask_url(value) if "://" in value else _USERINFO.sub(r"\1:***@", value)
+        for key, value in (values or {}).items()
+    }
 
 
 def reading_outcome(reading: SourceReading, ctx: Context) -> StepOutcome:
@@ -87,7 +90,8 @@ def reading_outcome(reading: SourceReading, ctx: Context) -> StepOutcome:
     detail = f"proxy {mask_url(proxy.url)}" + (
         f", bypass {', '.join(proxy.bypass)}" if proxy.bypass else ""
     )
-    found = findings(proxy)
+    # The agent never reads this process's environment: its settings are not findings.
+    found = findings(proxy) if reading.source != "env" else []
     if found:
         facts["findings"] = found
         return StepOutcome(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import ssl
+import time
+from dataclasses import replace
 from typing import Any
 
 from runner.context import Context
@@ -33,6 +35,7 @@ async def run(probe: Probe, ctx: Context) -> StageOutcome:
 
 def _check(probe: Probe, ctx: Context) -> StageOutcome:
     command = _commands.openssl(probe)
+    started = time.monotonic()
     try:
         with _tlsctx.open_socket(probe) as raw:
             with _tlsctx.verifying(ctx).wrap_socket(
@@ -40,7 +43,8 @@ def _check(probe: Probe, ctx: Context) -> StageOutcome:
             ) as tls:
                 facts = _session_facts(tls)
     except ssl.SSLCertVerificationError as error:
-        return _untrusted(probe, error, command)
+        left = probe.timeout - (time.monotonic() - started)
+        return _untrusted(replace(probe, timeout=left), error, command)
     except ssl.SSLError as error:
         reason = "tls-protocol" if error.reason in _PROTOCOL_ERRORS else "tls-handshake"
         return _fail(reason, f"handshake failed: {error.reason or error}", command)
@@ -126,7 +130,9 @@ def _untrusted(probe: Probe, error: ssl.SSLCertVerificationError, command: str) 
 
 
 def _presented_chain(probe: Probe) -> list[dict[str, Any]]:
-    """Reconnects without verification to read what the server presents."""
+    """Reconnects without verification to read what the server presents (time allowing)."""
+    if probe.timeout < 0.2:
+        return []
     try:
         with _tlsctx.open_socket(probe) as raw:
             with _tlsctx.unverified().wrap_socket(raw, server_hostname=probe.endpoint.host) as tls:

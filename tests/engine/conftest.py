@@ -13,6 +13,12 @@ from runner.model import Endpoint, Plan, Section
 from tests.peers.tls import Pki
 
 
+@pytest.fixture(autouse=True)
+def _support_log_in_tmp(tmp_path, monkeypatch):
+    """`asrcheck run` writes its support log to the current directory: keep it in tmp."""
+    monkeypatch.chdir(tmp_path)
+
+
 class ListSink:
     """Records every event."""
 

@@ -102,7 +102,8 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     assert re.search(r"^FAIL  tls    inspected .*Contoso TLS Inspection", console, re.M)
     assert "Allow service tag AzureSiteRecovery" in console
     verdict = "VERDICT: FAIL: a required check failed: ASR will not work from this machine"
-    assert console.rstrip().endswith(f"{verdict} until it is fixed")
+    assert f"{verdict} until it is fixed\n" in console
+    assert console.rstrip().endswith("Script Completed")
     assert "\033[" not in console
     report = validate(json.loads(out.read_text()))
     assert report["summary"]["verdict"] == "fail" and report["summary"]["exit_code"] == 1

@@ -45,6 +45,7 @@ def test_signal_stops_the_run(tmp_path, signum):
         report = tmp_path / "report.json"
         argv = [sys.executable, "-m", "runner", "run", str(plan), "--no-color", "--no-proxy"]
         argv += ["--dns-server", f"127.0.0.1:{dns.port}", "--json", str(report)]
+        argv += ["--output-dir", str(tmp_path)]  # the support log
         child = subprocess.Popen(
             argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )

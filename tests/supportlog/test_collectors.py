@@ -177,3 +177,19 @@ def test_tls12_problem_rules() -> None:
     assert tls_config.tls12_client_problem({}) == ""
     assert tls_config.tls12_client_problem({key: {"Enabled": 1}}) == ""
     assert tls_config.tls12_client_problem({key: {"Enabled": 0}}) != ""
+
+
+def test_process_environment_is_shown_masked_but_not_judged(linux: RecordedSystem) -> None:
+    linux.env = {"HTTPS_PROXY": "http://u:Pw12345@proxy.example:8080", "NO_PROXY": "10.0.0.0/8"}
+    env = run_kind("proxy-config", linux)["proxy:env"]
+    assert (env.status, env.reason) == (Status.PASS, "collected")
+    assert env.facts["values"]["HTTPS_PROXY"] == "http://u:***@proxy.example:8080"
+    assert env.facts["proxy"] == "http://u:***@proxy.example:8080"
+    assert "Pw12345" not in repr(env)
+
+
+def test_schemeless_address_credentials_are_masked(linux: RecordedSystem) -> None:
+    linux.files = {**linux.files, PROXYINFO_LINUX: "[proxy]\nAddress=u:Pw12345@p.example\nPort=1\n"}
+    conf = run_kind("proxy-config", linux)["proxy:ProxyInfo.conf"]
+    assert conf.facts["values"]["address"] == "u:***@p.example"
+    assert "Pw12345" not in repr(conf)

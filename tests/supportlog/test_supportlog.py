@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -92,12 +93,12 @@ def test_final_log_has_every_section_in_order(tmp_path: Path) -> None:
     assert "State:         COMPLETED" in text and "Ended:         2026-11-25 18:31:05 UTC" in text
     assert text.rstrip().splitlines()[-1] == "Script Completed"
     assert "IN PROGRESS" not in text
-    assert echoed[-1] == f"Support log written: {path}"
+    assert echoed[-2:] == [f"Support log written: {path}", "Script Completed"]
     assert not path.with_name(path.name + ".tmp").exists()
 
 
 def test_interrupted_log_lists_what_finished(tmp_path: Path) -> None:
-    log, path, _ = sink(tmp_path)
+    log, path, echoed = sink(tmp_path)
     log.started(records.info())
     done = records.results()[:2]
     for result in done:
@@ -109,6 +110,7 @@ def test_interrupted_log_lists_what_finished(tmp_path: Path) -> None:
     assert "INTERRUPTED: the run was stopped (Ctrl+C or SIGTERM). 2 checks had finished" in text
     assert "1 did not finish" in text
     assert "Script Completed" not in text
+    assert "Script Completed" not in echoed
     assert "resolved to 20.190.1.1" in text
     assert "(no result: the run ended before this endpoint was checked)" in text
 
@@ -136,3 +138,16 @@ def test_unwritable_log_does_not_raise(tmp_path: Path, capsys) -> None:
     log.result(records.results()[0])
     log.finished(records.report(records.results()))
     assert capsys.readouterr().err.count("cannot write the support log") == 1
+
+
+def test_deadline_run_still_completes(tmp_path: Path) -> None:
+    log, path, echoed = sink(tmp_path)
+    log.started(records.info())
+    cut = CheckResult("http", Status.ERROR, "deadline", "not finished", endpoint="entra-id")
+    report = records.report([*records.results(), cut])
+    log.finished(dataclasses.replace(report, deadline_hit=True))
+    text = path.read_text(encoding="utf-8")
+    assert "State:         COMPLETED (deadline reached)" in text
+    assert "DEADLINE: 1 checks did not finish before the run's deadline." in text
+    assert text.rstrip().endswith("Script Completed")
+    assert echoed[-1] == "Script Completed"
