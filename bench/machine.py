@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import ssl
 import sys
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def describe(python: str = sys.executable) -> dict[str, str]:
         "Memory": memory_total(),
         "Kernel": f"{platform.system()} {platform.release()} {platform.machine()}",
         "Python (asrcheck)": python_version(python),
+        "OpenSSL (bench process)": ssl.OPENSSL_VERSION,
     }
 
 
