@@ -26,8 +26,9 @@ def generated_plan(
     timeout: float,
     concurrency: int = 64,
     deadline: float = 600,
+    chain: Sequence[str] | None = None,
 ) -> str:
-    """A plan with one endpoint per host, the full dns/tcp/tls/http chain, no steps."""
+    """A plan with one endpoint per host, no steps; `chain` defaults to the plan default."""
     lines = [
         "plan_format: 1",
         "name: bench-generated",
@@ -40,8 +41,10 @@ def generated_plan(
         f"  deadline: {deadline:g}",
         f"  concurrency: {concurrency}",
         "  routes: [default]",
-        "endpoints:",
     ]
+    if chain is not None:
+        lines.append(f"  chain: [{', '.join(chain)}]")
+    lines.append("endpoints:")
     for index, host in enumerate(hosts):
         lines += [
             f"  - id: ep-{index}",

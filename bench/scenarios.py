@@ -187,6 +187,27 @@ def generated(ax: Asrcheck, s: Settings, workdir: Path, res: Results) -> None:
     res.add("cpu_d", "CPU time of (d)", _cpu(runs), ok=ok)
 
 
+#: Chains for the per-stage cost of (d): each adds one stage to the one before.
+STAGE_CHAINS = (("dns",), ("dns", "tcp"), ("dns", "tcp", "tls"), ("dns", "tcp", "tls", "http"))
+
+
+def stage_costs(ax: Asrcheck, s: Settings, workdir: Path, res: Results) -> None:
+    """(d) with its chain cut after each stage: what each stage adds (no target)."""
+    hosts = genplan.generated_hosts(s.generated)
+    repeat = min(s.repeat, 3)
+    with SimNet(hosts, workdir, cert_names=[f"*.{genplan.GENERATED_DOMAIN}"]) as net:
+        for chain in STAGE_CHAINS:
+            path = workdir / "bench-stages.yaml"
+            text = genplan.generated_plan(hosts, port=net.port, timeout=5, chain=chain)
+            path.write_text(text, "utf-8")
+            args = run_args(str(path), net, workdir / "out", "stages")
+            runs = [_checked(ax.measure(*args), res, f"stages {chain}") for _ in range(repeat)]
+            name = "+".join(chain)
+            ok = _good(runs, 0)
+            res.add(f"stage_wall_{name}", f"(d) chain {name}: wall", _secs(runs), ok=ok)
+            res.add(f"stage_cpu_{name}", f"(d) chain {name}: CPU", _cpu(runs), ok=ok)
+
+
 def _good(runs: Sequence[Measured], expect: int) -> bool:
     return all(not m.timed_out and m.returncode == expect for m in runs)
 

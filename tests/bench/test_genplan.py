@@ -41,3 +41,11 @@ def test_serial_steps_skip_nc_and_curl_for_a_silent_name() -> None:
     assert "-port=5353" in a[0] and "-retry=1" in a[0]
     assert "a.test:8443:127.0.0.1" in a[2]
     assert [argv[0] for argv in host_steps("b.test", net, 3)] == ["nslookup"]
+
+
+def test_generated_plan_with_a_shorter_chain() -> None:
+    plan = yaml.safe_load(generated_plan(generated_hosts(2), port=1, timeout=1, chain=["dns"]))
+    assert plan["defaults"]["chain"] == ["dns"]
+    assert (
+        "chain" not in yaml.safe_load(generated_plan(["a.example"], port=1, timeout=1))["defaults"]
+    )
