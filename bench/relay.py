@@ -24,6 +24,7 @@ class RelayLoop:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.AbstractServer] = []
         self._transports: list[asyncio.BaseTransport] = []
+        self._writers: list[asyncio.StreamWriter] = []
 
     def __enter__(self) -> RelayLoop:
         self._thread.start()
@@ -33,6 +34,8 @@ class RelayLoop:
         self._call(self._close())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
+        if not self._thread.is_alive():
+            self._loop.close()
 
     def tcp(self, listen: tuple[str, int], upstream: tuple[str, int]) -> int:
         """Starts a TCP relay; returns the port it listens on."""
@@ -49,20 +52,40 @@ class RelayLoop:
         return future.result(timeout=10)  # type: ignore[no-any-return]
 
     async def _close(self) -> int:
+        """Closes listeners and connections and ends every relay task."""
         for server in self._servers:
             server.close()
         for transport in self._transports:
             transport.close()
+        for writer in self._writers:
+            writer.close()
+        tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        if tasks:  # closed connections end their pipes; cancel what is still waiting
+            _, pending = await asyncio.wait(tasks, timeout=1)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.sleep(0.01)  # let the transports finish closing
         return 0
 
     async def _start_tcp(self, listen: tuple[str, int], upstream: tuple[str, int]) -> int:
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(OSError, asyncio.TimeoutError):
+            self._writers.append(writer)
+            try:
                 up_reader, up_writer = await asyncio.wait_for(
                     asyncio.open_connection(*upstream), timeout=10
                 )
+            except (OSError, asyncio.TimeoutError):
+                writer.close()
+                return
+            self._writers.append(up_writer)
+            try:
                 await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
-            writer.close()
+            except asyncio.CancelledError:
+                pass  # the relay is shutting down
+            finally:
+                writer.close()
+                up_writer.close()
 
         server = await asyncio.start_server(handle, *listen, reuse_address=True)
         self._servers.append(server)
