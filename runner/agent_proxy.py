@@ -1,8 +1,9 @@
 """The proxy the ASR agent would use, read from the same places the agent reads.
 
 Order (asr-facts.md sections 6 and 10): ASR's own `ProxyInfo.conf` first; then, on
-Windows, WinINet (the SYSTEM account the agent service runs as, then the current user
-[inferred: the facts say only "WinINet settings"]); on Linux `/etc/environment` (not the
+Windows, WinINet (machine-wide when the `ProxySettingsPerUser` policy is 0, then the
+SYSTEM account the agent service runs as, then the current user [inferred: the facts say
+only "WinINet settings"]); on Linux `/etc/environment` (not the
 caller's shell). `discover()` returns that proxy as a `ProxySetting`, credentials included:
 never print its `url`, use `runner.redact.mask_url`.
 
@@ -27,6 +28,9 @@ ETC_ENVIRONMENT = "/etc/environment"
 _INTERNET_SETTINGS = r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"
 WININET_USER = "HKCU\\" + _INTERNET_SETTINGS
 WININET_SYSTEM = "HKU\\S-1-5-18\\" + _INTERNET_SETTINGS
+WININET_MACHINE = "HKLM\\" + _INTERNET_SETTINGS
+#: ProxySettingsPerUser=0 here makes WinINet settings machine-wide (HKLM) [inferred].
+WININET_POLICY = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings"
 
 #: Variables read from /etc/environment and the process environment, in order of use.
 PROXY_VARS = ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY")
@@ -162,6 +166,9 @@ def agent_sources(system: System) -> list[SourceReading]:
     """Every source the agent consults, in the order it consults them."""
     readings = [read_proxyinfo(system)]
     if system.platform() == "windows":
+        policy = system.registry_values(WININET_POLICY) or {}
+        if policy.get("ProxySettingsPerUser") in (0, "0"):
+            readings.append(read_wininet(system, WININET_MACHINE, "WinINet (machine-wide)"))
         readings.append(read_wininet(system, WININET_SYSTEM, "WinINet (SYSTEM)"))
         readings.append(read_wininet(system, WININET_USER, "WinINet (current user)"))
     else:

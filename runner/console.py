@@ -57,9 +57,16 @@ class ConsoleSink:
         self.color = color
         self.quiet = quiet
         self.verbose = verbose
+        #: Set when the stream went away; the run goes on (the report is still written).
+        self.closed = False
 
     def _print(self, text: str = "") -> None:
-        print(self.redactor.mask(text), file=self.stream, flush=True)
+        if self.closed:
+            return
+        try:
+            print(self.redactor.mask(text), file=self.stream, flush=True)
+        except (BrokenPipeError, ValueError):  # e.g. `asrcheck run ... | head`: stop printing
+            self.closed = True
 
     def _paint(self, code: str, text: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.color else text

@@ -1,7 +1,7 @@
 """The generic check engine: runs a plan's steps and endpoint chains concurrently.
 
 Each stage runs under `asyncio.wait_for`, the run under a hard deadline and a stop event.
-This module holds the one catch-all that turns an escaped exception into an `error`.
+`_guarded` is the one catch-all: an escaped exception becomes an `error` result.
 """
 
 from __future__ import annotations
@@ -11,16 +11,19 @@ import datetime
 import functools
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from loguru import logger
 
 from runner import __version__, jobs, registry, routing
 from runner.context import Context
 from runner.events import RunInfo, RunReport, Sink
-from runner.kinds.base import Probe, StageOutcome
+from runner.kinds.base import Probe, StageOutcome, StepOutcome
 from runner.model import Plan, Step
 from runner.results import CheckResult, Status
+
+T = TypeVar("T")
 
 #: Extra seconds the engine grants a stage over its own timeout before cutting it off.
 GRACE_S = 0.5
@@ -31,18 +34,35 @@ def now_iso() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
-    """The engine's one catch-all: nothing raised by a kind escapes this function."""
+@dataclass(frozen=True)
+class _Escaped:
+    """What the catch-all saw instead of a kind's answer."""
+
+    status: Status
+    reason: str
+    detail: str
+
+
+async def _guarded(work: Callable[[], Awaitable[T]], timeout: float, what: str) -> T | _Escaped:
+    """The engine's one catch-all: a kind's timeout or exception becomes an `_Escaped`."""
     try:
-        kind = registry.STAGES[name]
-        return await asyncio.wait_for(kind.run(probe, ctx), probe.timeout + GRACE_S)
+        return await asyncio.wait_for(work(), timeout + GRACE_S)
     except asyncio.TimeoutError:
-        detail = f"{name} did not finish within {probe.timeout + GRACE_S:g}s"
-        return StageOutcome(status=Status.FAIL, reason="timeout", detail=detail)
+        return _Escaped(
+            Status.FAIL, "timeout", f"{what} did not finish within {timeout + GRACE_S:g}s"
+        )
     except Exception as error:
-        logger.opt(exception=error).debug("stage {} of {} raised", name, probe.endpoint.id)
-        detail = f"{type(error).__name__}: {error}"
-        return StageOutcome(status=Status.ERROR, reason="internal-error", detail=detail)
+        logger.opt(exception=error).debug("{} raised", what)
+        return _Escaped(Status.ERROR, "internal-error", f"{type(error).__name__}: {error}")
+
+
+async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
+    answer = await _guarded(
+        lambda: registry.STAGES[name].run(probe, ctx), probe.timeout, f"stage {name}"
+    )
+    if isinstance(answer, _Escaped):
+        return StageOutcome(status=answer.status, reason=answer.reason, detail=answer.detail)
+    return answer
 
 
 def _stage_result(
@@ -82,6 +102,14 @@ async def _chain(
         )
         started, clock = now_iso(), time.monotonic()
         outcome = await _run_stage(name, probe, ctx)
+        logger.debug(
+            "{} {} over {}: {} {}",
+            endpoint.id,
+            name,
+            probe.route.label(),
+            outcome.status,
+            outcome.reason,
+        )
         rec.emit(job, _stage_result(job, name, outcome, started, time.monotonic() - clock))
         state.update(outcome.state)
         if outcome.status in (Status.FAIL, Status.ERROR):
@@ -90,22 +118,18 @@ async def _chain(
 
 async def _step(job: jobs.Job, step: Step, ctx: Context, rec: jobs.Recorder) -> None:
     started, clock = now_iso(), time.monotonic()
-    timeout = ctx.stage_timeout(step.timeout)
-    try:
-        kind = registry.STEPS[step.kind]
-        outcomes = await asyncio.wait_for(kind.run(step, ctx), timeout + GRACE_S)
-    except asyncio.TimeoutError:
-        detail = f"{step.kind} did not finish within {timeout + GRACE_S:g}s"
-        rec.emit(job, job.result(step.kind, Status.FAIL, "timeout", detail, started_at=started))
-        return
-    except Exception as error:  # the engine's step boundary: the other catch-all site
-        logger.opt(exception=error).debug("step {} raised", step.id)
-        detail = f"{type(error).__name__}: {error}"
-        rec.emit(job, job.result(step.kind, Status.ERROR, "internal-error", detail))
-        return
+    answer = await _guarded(
+        lambda: registry.STEPS[step.kind].run(step, ctx),
+        ctx.stage_timeout(step.timeout),
+        f"step {step.id} ({step.kind})",
+    )
+    if isinstance(answer, _Escaped):
+        answer = [StepOutcome(step.kind, answer.status, answer.reason, answer.detail)]
+    elif not answer:
+        answer = [StepOutcome(step.kind, Status.ERROR, "internal-error", "no outcome returned")]
     took = time.monotonic() - clock
-    job.expected = [o.check for o in outcomes] or [step.kind]
-    for outcome in outcomes:
+    job.expected = [outcome.check for outcome in answer]
+    for outcome in answer:
         result = job.result(
             outcome.check,
             outcome.status,

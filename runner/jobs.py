@@ -69,10 +69,14 @@ def hint(check: str, reason: str, endpoint: Endpoint | None, extra: str) -> str:
     parts = [hint_for(reason) if reason in REASONS else "", extra]
     if endpoint is not None:
         parts.append(endpoint.hint or "")
+        if endpoint.wildcard and check in _NETWORK_STAGES:
+            parts.append(f"This host stands for {endpoint.wildcard}: allow that name pattern.")
         if endpoint.service_tag and check in _NETWORK_STAGES:
             parts.append(f"Allow service tag {endpoint.service_tag} (TCP {endpoint.port}).")
         if endpoint.error_codes:
             parts.append(f"ASR errors if this fails: {', '.join(endpoint.error_codes)}.")
+        if endpoint.uncertain:
+            parts.append(f"Note: {endpoint.uncertain}")
     return " ".join(p for p in parts if p)
 
 

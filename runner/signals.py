@@ -1,4 +1,11 @@
-"""SIGINT/SIGTERM set the run's stop event; a second signal stops at once."""
+"""SIGINT/SIGTERM set the run's stop event; a second signal stops at once.
+
+On Unix the handlers go through the event loop (`loop.add_signal_handler`), which wakes
+the loop through its self-pipe whichever thread the kernel delivers the signal to: with
+a plain `signal.signal` handler, a signal landing on a worker thread (`asyncio.to_thread`)
+would wait until the main thread's `select()` timed out. Elsewhere (Windows) a plain
+handler is used.
+"""
 
 from __future__ import annotations
 
@@ -23,19 +30,33 @@ def install(stop: asyncio.Event) -> Callable[[], None]:
     """
     loop = asyncio.get_running_loop()
     previous: dict[int, Any] = {}
+    via_loop: list[int] = []
 
     def restore() -> None:
+        for signum in via_loop:
+            with contextlib.suppress(ValueError, RuntimeError):
+                loop.remove_signal_handler(signum)
+        via_loop.clear()
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            if handler is not None:
+                signal.signal(signum, handler)
         previous.clear()
 
-    def on_signal(signum: int, frame: FrameType | None) -> None:
+    def on_stop() -> None:
         if stop.is_set():
             restore()
             return
-        loop.call_soon_threadsafe(stop.set)
+        stop.set()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(on_stop)
 
     for signum in _SIGNALS:
         with contextlib.suppress(ValueError, OSError):  # not the main thread, or unsupported
-            previous[signum] = signal.signal(signum, on_signal)
+            previous[signum] = signal.getsignal(signum)
+            try:
+                loop.add_signal_handler(signum, on_stop)
+                via_loop.append(signum)
+            except (NotImplementedError, RuntimeError):  # loops without it (Windows)
+                signal.signal(signum, on_signal)
     return restore

@@ -15,7 +15,8 @@ Design: incremental while running, grouped at the end.
   so the log is always either the streaming version or the complete one, never half
   of each.
 
-Every byte goes through the run's `Redactor`. I/O trouble never raises: it is reported
+Lines end as the platform's text files do (CRLF on Windows, for Notepad). Every byte
+goes through the run's `Redactor`. I/O trouble never raises: it is reported
 once on stderr and the run goes on.
 
 File names (plan `log:` may override per platform): Linux
@@ -36,6 +37,7 @@ from typing import IO, Any, TextIO
 
 from runner import supportlog_render as render
 from runner.context import Context
+from runner.errors import UsageError
 from runner.events import RunInfo, RunReport
 from runner.model import Plan
 from runner.redact import Redactor
@@ -94,11 +96,15 @@ def for_run(args: Any, plan: Plan, ctx: Context, stream: TextIO) -> SupportLog:
         system.platform(),
         system.hostname(),
     )
+    if path.is_dir():
+        raise UsageError(f"--log {str(path)!r}: is a directory")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise UsageError(f"--output-dir {str(path.parent)!r}: not a directory")
 
     def echo(text: str) -> None:
         print(ctx.redactor.mask(text), file=stream, flush=True)
 
-    return SupportLog(path, ctx.redactor, echo)
+    return SupportLog(path, ctx.redactor, echo, json_path=getattr(args, "json", None))
 
 
 def _stamp() -> str:
@@ -113,10 +119,12 @@ class SupportLog:
         path: str | os.PathLike[str],
         redactor: Redactor,
         echo: Callable[[str], None] | None = None,
+        json_path: str | None = None,
     ) -> None:
         self.path = Path(path)
         self._redactor = redactor
         self._echo = echo
+        self._json_path = json_path
         self._file: IO[str] | None = None
         self._info: RunInfo | None = None
         self._arrived: list[tuple[str, CheckResult]] = []
@@ -126,7 +134,7 @@ class SupportLog:
         self._info = info
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "w", encoding="utf-8", newline="\n")
+            self._file = open(self.path, "w", encoding="utf-8")
         except OSError as error:
             self._fail(error)
             return
@@ -150,7 +158,7 @@ class SupportLog:
         text = self._redactor.mask(self.final_text(report))
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
-            with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+            with open(temporary, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -174,7 +182,7 @@ class SupportLog:
         parts += [render.step_section(number, plan, results) for number in (2, 3, 4, 5)]
         parts.append(render.endpoint_section(plan, results))
         parts.append(render.timeline(self._arrived))
-        parts.append(summary(report))
+        parts.append(summary(report, self._json_path))
         return "".join(parts)
 
     def _write(self, text: str) -> None:

@@ -144,10 +144,24 @@ def section_of(plan: Plan, result: CheckResult) -> int:
     return SECTION_OF_KIND.get(kind, 6)
 
 
+def steps_text(plan: Plan, results: Sequence[CheckResult]) -> str:
+    """Step results grouped by step in plan order, each group under the step's title."""
+    order = {step.id: index for index, step in enumerate(plan.steps)}
+    titles = {step.id: step.title or step.kind for step in plan.steps}
+    groups: dict[str, list[CheckResult]] = {}
+    for result in results:
+        groups.setdefault(result.step or "-", []).append(result)
+    text = ""
+    for step_id in sorted(groups, key=lambda name: order.get(name, len(order))):
+        text += f"# {titles.get(step_id, step_id)} (step {step_id})\n"
+        text += "".join(result_block(r) for r in groups[step_id])
+    return text
+
+
 def step_section(number: int, plan: Plan, results: Sequence[CheckResult]) -> str:
     """Sections 2 to 5: the collector results that belong there."""
     mine = [r for r in results if r.endpoint is None and section_of(plan, r) == number]
-    body = "".join(result_block(r) for r in mine) or "(nothing collected: step not in the plan)\n"
+    body = steps_text(plan, mine) or "(nothing collected: step not in the plan)\n"
     if number == 3:
         routes = agent_routes(plan, results)
         body += f"\n{routes}" if routes else ""
@@ -201,7 +215,7 @@ def endpoint_section(plan: Plan, results: Sequence[CheckResult]) -> str:
     text = heading(6)
     others = [r for r in results if r.endpoint is None and section_of(plan, r) == 6]
     if others:
-        text += "Other steps:\n" + "".join(result_block(r) for r in others) + "\n"
+        text += "Other steps:\n" + steps_text(plan, others) + "\n"
     by_endpoint: dict[str, list[CheckResult]] = {}
     for result in results:
         if result.endpoint is not None:

@@ -42,11 +42,10 @@ def error_codes(report: RunReport) -> list[str]:
     return sorted(set(codes))
 
 
-def what_to_send(report: RunReport) -> str:
+def what_to_send(report: RunReport, json_path: str | None = None) -> str:
     info = report.info
     lines = ["What to send to Microsoft support:"]
     lines.append(f"  - this log file: {info.log_path or '(not written)'}")
-    json_path = info.settings.get("json_report")
     if json_path:
         lines.append(f"  - the JSON report: {json_path}")
     lines.append("  - the ASR error code and message shown in the Azure portal, if any")
@@ -56,7 +55,7 @@ def what_to_send(report: RunReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary(report: RunReport) -> str:
+def summary(report: RunReport, json_path: str | None = None) -> str:
     """The whole section 7, ending with the completion line."""
     results = report.results
     unfinished = [r for r in results if r.reason in _UNFINISHED]
@@ -68,7 +67,7 @@ def summary(report: RunReport) -> str:
     text += _group("Failed checks", [r for r in bad if r.required])
     text += _group("Failed optional checks (warnings)", [r for r in bad if not r.required])
     text += _group("Warnings and findings", warned)
-    text += what_to_send(report) + "\n"
+    text += what_to_send(report, json_path) + "\n"
     if report.interrupted:
         text += (
             "INTERRUPTED: the run was stopped (Ctrl+C or SIGTERM). "

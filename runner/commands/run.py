@@ -128,6 +128,8 @@ def build_sinks(args: argparse.Namespace, ctx: Context, environ: Mapping[str, st
     )
     sinks: list[Sink] = [console]
     json_path = getattr(args, "json", None)
+    if json_path and not Path(json_path).resolve().parent.is_dir():
+        raise UsageError(f"--json {json_path!r}: the directory does not exist")
     if json_path or as_json:
         stdout = sys.stdout if as_json else None
         sinks.append(JsonReportSink(json_path, stdout, redactor=ctx.redactor))

@@ -8,6 +8,7 @@ import socket
 import ssl
 import threading
 import time
+import warnings
 
 from runner.context import Context
 from runner.kinds._tunnel import open_tunnel
@@ -51,6 +52,24 @@ def unverified() -> ssl.SSLContext:
     context.verify_mode = ssl.CERT_NONE
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
+
+
+def legacy_version(probe: Probe) -> str | None:
+    """The protocol a server that refused TLS 1.2+ does speak (TLS 1.0/1.1), if any.
+
+    Only used to explain a `tls-protocol` failure; nothing is sent over the session.
+    """
+    context = unverified()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.set_ciphers("DEFAULT:@SECLEVEL=0")
+            context.minimum_version = ssl.TLSVersion.TLSv1
+        with open_socket(probe) as raw:
+            with context.wrap_socket(raw, server_hostname=probe.endpoint.host) as tls:
+                return tls.version()
+    except (OSError, ValueError):
+        return None
 
 
 def target(probe: Probe) -> str:

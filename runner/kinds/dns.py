@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import time
 from typing import Any
@@ -25,9 +26,20 @@ SUMMARY = "Resolve the host name (A/AAAA, CNAME chain) and classify the addresse
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    if _is_ip(probe.endpoint.host):
+        facts: dict[str, Any] = {"resolver": "none", "note": "the host is an IP address"}
+        return _judge(probe, [probe.endpoint.host], facts, 0.0, _commands.nslookup(probe))
     if ctx.dns_servers:
         return await _with_dnspython(probe, ctx)
     return await _with_system(probe)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 # --- system resolver ------------------------------------------------------------------

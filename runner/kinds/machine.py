@@ -80,7 +80,15 @@ def _azure_vm(system: System, notes: list[str]) -> bool | None:
     return tag.strip() == AZURE_ASSET_TAG
 
 
-def collect(system: System) -> dict[str, Any]:
+def _hostnamectl(system: System, timeout: float, notes: list[str]) -> str | None:
+    result = system.run(["hostnamectl"], timeout)
+    if not result.ok:
+        notes.append(f"hostnamectl: {result.describe()} (no systemd?)")
+        return None
+    return result.stdout.rstrip()
+
+
+def collect(system: System, timeout: float = 5.0) -> dict[str, Any]:
     """Every machine fact this kind reports, with notes about what was not available."""
     notes: list[str] = []
     uname = system.uname()
@@ -92,6 +100,8 @@ def collect(system: System) -> dict[str, Any]:
     facts["python"] = platform.python_version()
     facts["openssl"] = ssl.OPENSSL_VERSION
     facts["azure_vm"] = _azure_vm(system, notes)
+    if not windows:
+        facts["hostnamectl"] = _hostnamectl(system, timeout, notes)
     facts["notes"] = notes
     return facts
 
@@ -107,7 +117,8 @@ def _summary(facts: Mapping[str, Any]) -> str:
 
 async def run(step: Step, ctx: Context) -> list[StepOutcome]:
     """One `collected` outcome with every machine fact."""
-    facts = await asyncio.to_thread(collect, system_of(ctx))
+    timeout = max(0.5, ctx.stage_timeout(step.timeout) / 2)
+    facts = await asyncio.to_thread(collect, system_of(ctx), timeout)
     command = "hostnamectl; cat /etc/os-release; uname -r; cat " + ASSET_TAG_PATH
     if facts["platform"] == "windows":
         command = "hostname & systeminfo"

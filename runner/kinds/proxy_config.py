@@ -16,7 +16,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from runner import agent_proxy, winparse
 from runner.agent_proxy import SourceReading
@@ -76,16 +76,31 @@ def _masked_values(values: Mapping[str, str] | None) -> dict[str, str]:
     }
 
 
+def command_for(reading: SourceReading) -> str:
+    """How to look at this source by hand."""
+    if reading.source == "env":
+        return "env | grep -i proxy"
+    if reading.where.startswith("HK"):
+        return f'reg query "{reading.where}"'
+    if reading.where[1:3] == ":\\":
+        return f'type "{reading.where}"'
+    return f"cat {reading.where}"
+
+
 def reading_outcome(reading: SourceReading, ctx: Context) -> StepOutcome:
     """One outcome per source: what it says, masked, with findings."""
-    check = f"proxy:{reading.source}"
+    check, command = f"proxy:{reading.source}", command_for(reading)
     facts: dict[str, Any] = {"where": reading.where, "values": _masked_values(reading.values)}
     if not reading.present:
-        return StepOutcome(check, Status.SKIP, "not-available", f"{reading.where}: {reading.note}")
+        detail = f"{reading.where}: {reading.note}"
+        return StepOutcome(check, Status.SKIP, "not-available", detail, command)
     if reading.proxy is None:
-        return StepOutcome(check, Status.PASS, "collected", f"no proxy ({reading.note})", "", facts)
+        detail = f"no proxy ({reading.note})"
+        return StepOutcome(check, Status.PASS, "collected", detail, command, facts)
     proxy = reading.proxy
-    ctx.redactor.add(urlsplit(proxy.url).password)
+    password = urlsplit(proxy.url).password
+    ctx.redactor.add(password)
+    ctx.redactor.add(unquote(password or ""))
     facts.update(proxy=mask_url(proxy.url), bypass=list(proxy.bypass), style=proxy.bypass_style)
     detail = f"proxy {mask_url(proxy.url)}" + (
         f", bypass {', '.join(proxy.bypass)}" if proxy.bypass else ""
@@ -99,11 +114,11 @@ def reading_outcome(reading: SourceReading, ctx: Context) -> StepOutcome:
             Status.WARN,
             "finding",
             detail + "; " + "; ".join(found),
-            "",
+            command,
             facts,
             _FINDING_HINT,
         )
-    return StepOutcome(check, Status.PASS, "collected", detail, "", facts)
+    return StepOutcome(check, Status.PASS, "collected", detail, command, facts)
 
 
 def env_reading(system: System) -> SourceReading:

@@ -46,13 +46,24 @@ def _check(probe: Probe, ctx: Context) -> StageOutcome:
         left = probe.timeout - (time.monotonic() - started)
         return _untrusted(replace(probe, timeout=left), error, command)
     except ssl.SSLError as error:
-        reason = "tls-protocol" if error.reason in _PROTOCOL_ERRORS else "tls-handshake"
-        return _fail(reason, f"handshake failed: {error.reason or error}", command)
+        if error.reason in _PROTOCOL_ERRORS:
+            left = probe.timeout - (time.monotonic() - started)
+            return _too_old(replace(probe, timeout=left), error, command)
+        return _fail("tls-handshake", f"handshake failed: {error.reason or error}", command)
     except socket.timeout:
         return _fail("tls-handshake", f"no handshake within {probe.timeout:g}s", command)
     except OSError as error:
         return _fail("tls-handshake", f"connection broke: {error.strerror or error}", command)
     return _judge(probe, facts, command)
+
+
+def _too_old(probe: Probe, error: ssl.SSLError, command: str) -> StageOutcome:
+    """tls-protocol, naming the version the server does speak when it can be learnt."""
+    offered = _tlsctx.legacy_version(probe) if probe.timeout >= 0.2 else None
+    detail = f"handshake failed: {error.reason}"
+    if offered:
+        detail += f"; the server only offers {offered} (TLS 1.2 or newer is required)"
+    return _fail("tls-protocol", detail, command, facts={"server_version": offered})
 
 
 def _fail(reason: str, detail: str, command: str, **kw: Any) -> StageOutcome:
@@ -71,10 +82,11 @@ def _session_facts(tls: ssl.SSLSocket) -> dict[str, Any]:
 
 def _chain(tls: ssl.SSLSocket) -> list[dict[str, Any]]:
     """The leaf, or the whole chain when this Python can give it (3.13+)."""
-    getter = getattr(tls, "get_verified_chain", None) or getattr(tls, "get_unverified_chain", None)
     ders: list[bytes] = []
-    if getter is not None:
-        ders = [item for item in getter() if isinstance(item, bytes)]
+    for name in ("get_verified_chain", "get_unverified_chain"):
+        getter = getattr(tls, name, None)
+        if getter is not None and not ders:
+            ders = [item for item in getter() if isinstance(item, bytes)]
     if not ders:
         leaf = tls.getpeercert(binary_form=True)
         ders = [leaf] if leaf else []

@@ -36,11 +36,14 @@ _HINT = (
 def bundle_text(system: System, ctx: Context) -> tuple[str, str | None]:
     """(where, PEM text) of the CA bundle in use; text None when nothing could be read."""
     paths = ssl.get_default_verify_paths()
-    for cafile in (ctx.ca_bundle, paths.cafile, paths.openssl_cafile):
+    chosen = (ctx.ca_bundle,) if ctx.ca_bundle else (paths.cafile, paths.openssl_cafile)
+    for cafile in chosen:
         if cafile:
             text = system.read_file(cafile)
             if text is not None:
                 return cafile, text
+    if ctx.ca_bundle:
+        return ctx.ca_bundle, None
     capath = paths.capath or paths.openssl_capath
     names = system.list_dir(capath) if capath else None
     if not capath or not names:

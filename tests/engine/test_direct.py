@@ -84,12 +84,18 @@ def test_tcp_refused_blackholed_and_reset(ctx_for):
     with DnsServer({"a.test": ["127.0.0.1"]}) as dns, Blackhole() as hole, ClosingServer() as rst:
         assert hole.verify(), "this kernel completes connects to a full backlog"
         plan = plan_of(
-            endpoint("refused", "a.test", refusing_port()),
+            endpoint(
+                "refused", "a.test", refusing_port(), wildcard="*.a.test", service_tag="Tag.X"
+            ),
             endpoint("hole", "a.test", hole.port, timeout=1.0),
             endpoint("rst", "a.test", rst.port),
         )
         report = run(plan, ctx_for(dns))
-    assert by_check(report, "refused")["tcp"].reason == "refused"
+    refused = by_check(report, "refused")["tcp"]
+    assert refused.reason == "refused"
+    assert refused.hint.startswith("Something on the path actively rejects port 443")
+    assert "This host stands for *.a.test" in refused.hint
+    assert "Allow service tag Tag.X" in refused.hint
     assert by_check(report, "hole")["tcp"].reason == "tcp-timeout"
     assert by_check(report, "rst")["tcp"].reason == "reset"
     assert by_check(report, "hole")["tls"].detail == "not run: the tcp stage failed"
@@ -122,7 +128,10 @@ def test_tls_protocol_too_old(pki, ctx_for):
         pytest.skip(why)
     with TlsServer(pki, "legacy", [HOST]) as tls, DnsServer({HOST: ["127.0.0.1"]}) as dns:
         report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
-    assert by_check(report, "e")["tls"].reason == "tls-protocol"
+    result = by_check(report, "e")["tls"]
+    assert result.reason == "tls-protocol"
+    assert result.facts["server_version"] in ("TLSv1", "TLSv1.1")
+    assert "the server only offers TLSv1" in result.detail
 
 
 def test_tls_reset_after_client_hello(ctx_for):
@@ -171,7 +180,10 @@ def test_http_error_when_the_server_hangs_up(pki, ctx_for):
 def test_ipv4_and_ipv6_are_reported_apart(pki, ctx_for):
     with TlsServer(pki, "valid", [HOST]) as tls, DnsServer({HOST: ["127.0.0.1", "::1"]}) as dns:
         with socket.socket(socket.AF_INET6) as v6:
-            v6.bind(("::1", tls.port))  # bound, never listening: IPv6 connects are refused
+            try:
+                v6.bind(("::1", tls.port))  # bound, never listening: IPv6 connects are refused
+            except OSError as error:
+                pytest.skip(f"[::1]:{tls.port} is taken by another process: {error}")
             report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
     stages = by_check(report, "e")
     tcp = stages["tcp"]
@@ -191,3 +203,12 @@ def test_system_resolver_reads_the_hosts_file(pki, ca_bundle):
     assert stages["dns"].facts["resolver"] == "system"
     assert stages["dns"].command == "nslookup localhost"
     assert stages["tls"].status is Status.PASS
+
+
+def test_ip_literal_host_needs_no_lookup(pki, ctx_for):
+    with TlsServer(pki, "valid", ["127.0.0.1"]) as tls, DnsServer({}) as dns:
+        report = run(plan_of(endpoint("ip", "127.0.0.1", tls.port)), ctx_for(dns))
+    stages = by_check(report, "ip")
+    assert stages["dns"].facts["resolver"] == "none"
+    assert all(r.status is Status.PASS for r in stages.values())
+    assert dns.queries == []

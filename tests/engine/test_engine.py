@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from types import MappingProxyType
 
 from runner import registry
 from runner.context import Context
 from runner.engine import run_plan
-from runner.kinds.base import StageOutcome
+from runner.kinds.base import StageOutcome, StepOutcome
 from runner.model import Section, Step
 from runner.results import Status
 from tests.engine.conftest import ListSink, by_check, endpoint, plan_of, run
@@ -139,3 +140,40 @@ def test_results_stream_as_they_finish_and_report_in_plan_order(pki, ctx_for):
     assert [r.endpoint for r in report.results] == ["slow"] * 4 + ["fast"] * 4
     assert sink.results[0].endpoint == "fast"  # finished first, streamed first
     assert sink.info.plan is plan
+
+
+class _Steps:
+    SUMMARY = "test step"
+    PARAMS_SCHEMA = MappingProxyType({"type": "object"})
+
+    async def run(self, step, ctx):
+        behaviour = step.params["do"]
+        if behaviour == "raise":
+            raise ValueError("bad input")
+        if behaviour == "hang":
+            await asyncio.sleep(60)
+        if behaviour == "nothing":
+            return []
+        return [
+            StepOutcome("info:a", Status.PASS, "collected", "first"),
+            StepOutcome("info:b", Status.WARN, "finding", "second", hint="Fix b."),
+        ]
+
+
+def test_steps_share_the_catch_all(monkeypatch):
+    monkeypatch.setitem(registry.STEPS, "teststep", _Steps())
+    steps = tuple(
+        Step(id=f"s-{do}", kind="teststep", params={"do": do}, timeout=0.1)
+        for do in ("two", "raise", "hang", "nothing")
+    )
+    report = run(plan_of(steps=steps), Context())
+    got = [(r.step, r.check, r.status, r.reason) for r in report.results]
+    assert got == [
+        ("s-two", "info:a", Status.PASS, "collected"),
+        ("s-two", "info:b", Status.WARN, "finding"),
+        ("s-raise", "teststep", Status.ERROR, "internal-error"),
+        ("s-hang", "teststep", Status.FAIL, "timeout"),
+        ("s-nothing", "teststep", Status.ERROR, "internal-error"),
+    ]
+    assert report.results[1].hint == "Fix b."
+    assert report.results[2].detail == "ValueError: bad input"

@@ -126,7 +126,9 @@ def test_atomic_write_replaces_whole_files(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
     sink = JsonReportSink(str(target))
     sink.finished(_report(interrupted=True))
-    assert json.loads(target.read_text())["interrupted"] is True
+    document = json.loads(target.read_text())
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    assert document["interrupted"] is True
 
 
 def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
@@ -141,3 +143,17 @@ def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
         write_atomic(target, "new")
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+class _Closed(io.StringIO):
+    def write(self, text):
+        raise BrokenPipeError
+
+
+def test_console_stops_quietly_when_its_stream_goes_away():
+    sink = ConsoleSink(_Closed())
+    report = _report()
+    sink.started(report.info)
+    sink.result(report.results[0])
+    sink.finished(report)
+    assert sink.closed

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from runner import cli
+from runner import cli, registry
 from runner.commands.run import parse_dns_server
 from runner.errors import UsageError
 from runner.resources import schemas_dir
@@ -173,6 +173,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert cli.main(["run", plan, "--dns-server", "bogus"]) == 2
     assert cli.main(["run", plan, "--ca-bundle", str(tmp_path / "missing.pem")]) == 2
     assert cli.main(["run", plan, "--proxy-user", "bob"]) == 2
+    assert cli.main(["run", plan, "--json", str(tmp_path / "nowhere" / "r.json")]) == 2
     assert "asrcheck: --dns-server 'bogus'" in capsys.readouterr().err
 
 
@@ -186,3 +187,50 @@ def test_report_schema_file_is_current():
     enum = SCHEMA["properties"]["results"]["items"]["properties"]["reason"]["enum"]
     assert enum == list(REASONS)
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+class _Broken:
+    SUMMARY = "raises"
+
+    async def run(self, probe, ctx):
+        raise RuntimeError("kaboom")
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_internal_error_traceback_only_with_verbose(tmp_path, capsys, monkeypatch, verbose):
+    monkeypatch.setitem(registry.STAGES, "broken", _Broken())
+    plan = Path(_plan(tmp_path, [("e", "127.0.0.1", 9, True)]))
+    plan.write_text(
+        plan.read_text().replace("    timeout: 2\n", "    timeout: 2\n    chain: [broken]\n")
+    )
+    code = cli.main(["run", str(plan), "--no-color", *(["-v"] if verbose else [])])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "ERROR broken e (127.0.0.1:9) direct: RuntimeError: kaboom" in captured.out
+    assert ("Traceback" in captured.err) is verbose
+
+
+def test_https_proxy_and_no_proxy_from_the_environment(
+    pki, ca_bundle, tmp_path, capsys, monkeypatch
+):
+    with (
+        TlsServer(pki, "valid", ["via.test", "skip.test"]) as good,
+        ConnectProxy({"via.test": good.port}) as proxy,
+        DnsServer({"skip.test": ["127.0.0.1"]}) as dns,
+    ):
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "localhost,.skip.test,skip.test")
+        plan = _plan(
+            tmp_path, [("via", "via.test", 443, True), ("direct", "skip.test", good.port, True)]
+        )
+        out = tmp_path / "r.json"
+        argv = ["run", plan, "--dns-server", f"127.0.0.1:{dns.port}", "--ca-bundle", ca_bundle]
+        code = cli.main([*argv, "--json", str(out)])
+    capsys.readouterr()
+    assert code == 0
+    report = validate(json.loads(out.read_text()))
+    routes = {(r["endpoint"], r["check"]): r["route"] for r in report["results"]}
+    assert routes[("via", "proxy")]["source"] == "env"
+    assert routes[("direct", "dns")]["source"] == "no-proxy"
+    assert "NO_PROXY entry .skip.test" in routes[("direct", "dns")]["why"]
+    assert report["settings"]["env_proxy"] == f"{proxy.url} (env)"

@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import jsonschema
@@ -49,6 +50,8 @@ def test_signal_stops_the_run(tmp_path, signum):
         child = subprocess.Popen(
             argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
+        watchdog = threading.Timer(60, child.kill)  # bounds the readline loop below
+        watchdog.start()
         try:
             assert child.stdout is not None
             while "PASS  dns" not in child.stdout.readline():  # running: DNS done, TCP hangs
@@ -57,6 +60,7 @@ def test_signal_stops_the_run(tmp_path, signum):
             # Stage timeouts are 60 s: only a prompt stop ends before this bound.
             out, err = child.communicate(timeout=30)
         finally:
+            watchdog.cancel()
             if child.poll() is None:
                 child.kill()
     assert child.returncode == 130, err

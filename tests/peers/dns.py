@@ -41,13 +41,8 @@ class DnsServer:
         self.mode = mode
         self.ttl = ttl
         self.queries: list[str] = []
-        self._udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._udp.bind((LOOPBACK, 0))
+        self._udp, tcp = _bind_pair()
         self.port = int(self._udp.getsockname()[1])
-        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        tcp.bind((LOOPBACK, self.port))
-        tcp.listen(16)
         self._tcp = AcceptLoop(tcp, self._serve_tcp)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve_udp, daemon=True)
@@ -127,6 +122,24 @@ class DnsServer:
                     self._stop.wait(0.2)
                 return
             conn.sendall(struct.pack("!H", len(answer)) + answer)
+
+
+def _bind_pair() -> tuple[socket.socket, socket.socket]:
+    """A UDP socket and a listening TCP socket on the same free loopback port."""
+    for _ in range(50):
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind((LOOPBACK, 0))
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            tcp.bind((LOOPBACK, udp.getsockname()[1]))
+        except OSError:  # that TCP port is taken (e.g. by a client connection): try another
+            tcp.close()
+            udp.close()
+            continue
+        tcp.listen(16)
+        return udp, tcp
+    raise OSError("no loopback port free for both UDP and TCP")
 
 
 def _rrset(name: str, ttl: int, rdtype: str, values: list[str]) -> dns.rrset.RRset:

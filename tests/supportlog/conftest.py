@@ -48,6 +48,7 @@ def linux() -> RecordedSystem:
             ("ip", "a"): sample("ip_a.txt"),
             ("ip", "-4", "route", "show", "default"): "default via 198.51.100.1 dev eth0\n",
             ("ip", "-6", "route", "show", "default"): "",
+            ("hostnamectl",): " Static hostname: asr-vm02\n  Virtualization: microsoft\n",
         },
         files={
             "/etc/os-release": sample("os-release"),

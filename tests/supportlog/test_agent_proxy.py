@@ -126,3 +126,15 @@ def test_windows_proxyinfo_wins_over_wininet(windows: RecordedSystem) -> None:
 def test_no_source_means_direct() -> None:
     assert discover(RecordedSystem()) is None
     assert discover(RecordedSystem(platform_name="windows")) is None
+
+
+def test_machine_wide_wininet_policy_comes_first(windows: RecordedSystem) -> None:
+    windows.registry = {
+        **windows.registry,
+        agent_proxy.WININET_POLICY: {"ProxySettingsPerUser": 0},
+        agent_proxy.WININET_MACHINE: {"ProxyEnable": 1, "ProxyServer": "machine.example:3128"},
+    }
+    readings = agent_proxy.agent_sources(windows)
+    assert readings[1].source == "WinINet (machine-wide)"
+    proxy = discover(windows)
+    assert proxy is not None and proxy.url == "http://machine.example:3128"

@@ -38,6 +38,7 @@ def test_machine_on_an_azure_linux_vm(linux: RecordedSystem) -> None:
     assert (facts["os"], facts["os_version"]) == ("Ubuntu 22.04.4 LTS", "22.04")
     assert facts["kernel"] == "6.5.0-1017-azure"
     assert facts["azure_vm"] is True
+    assert "Virtualization: microsoft" in facts["hostnamectl"]
     assert facts["notes"] == []
 
 
@@ -46,7 +47,8 @@ def test_machine_in_a_bare_container_notes_what_is_missing() -> None:
     outcome = run_kind("machine", system)["machine"]
     assert outcome.status is Status.PASS
     assert outcome.facts["os"] is None and outcome.facts["azure_vm"] is None
-    assert len(outcome.facts["notes"]) == 2
+    assert len(outcome.facts["notes"]) == 3
+    assert "hostnamectl: not available (command not found) (no systemd?)" in outcome.facts["notes"]
     assert "Azure VM: unknown" in outcome.detail
 
 
@@ -193,3 +195,14 @@ def test_schemeless_address_credentials_are_masked(linux: RecordedSystem) -> Non
     conf = run_kind("proxy-config", linux)["proxy:ProxyInfo.conf"]
     assert conf.facts["values"]["address"] == "u:***@p.example"
     assert "Pw12345" not in repr(conf)
+
+
+def test_every_proxy_source_has_a_manual_command(windows: RecordedSystem) -> None:
+    found = run_kind("proxy-config", windows)
+    assert found["proxy:env"].command == "env | grep -i proxy"
+    assert found["proxy:ProxyInfo.conf"].command == (
+        'type "C:\\ProgramData\\Microsoft Azure Site Recovery\\Config\\ProxyInfo.conf"'
+    )
+    assert found["proxy:WinINet (SYSTEM)"].command.startswith('reg query "HKU\\S-1-5-18\\')
+    linux = run_kind("proxy-config", RecordedSystem())
+    assert linux["proxy:/etc/environment"].command == "cat /etc/environment"

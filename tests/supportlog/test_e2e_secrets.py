@@ -75,6 +75,7 @@ def test_no_secret_in_any_output_of_real_runs(pki: Pki, tmp_path: Path) -> None:
         plan = write_plan(tmp_path, server.port)
         common = [*variables(), "--dns-server", f"127.0.0.1:{dns.port}", "--ca-bundle", bundle]
         out1, out2 = tmp_path / "one", tmp_path / "two"
+        out1.mkdir()  # --json wants an existing directory; the support log's is created
         proxy_url = p1.url.replace("http://", f"http://bob:{PW_URL}@")
         first = e2e.run(
             [
@@ -113,7 +114,7 @@ def test_no_secret_in_any_output_of_real_runs(pki: Pki, tmp_path: Path) -> None:
             for fmt in ([], ["--format", "json"])
         ]
     # The secrets were really used: the proxies got credentials, the runs passed through.
-    assert p1.auth_headers and p2.auth_headers
+    assert p1.auth_headers and p2.auth_headers, (first.stderr[-2000:], second.stderr[-2000:])
     assert len(p1.seen) >= 2 and len(p2.seen) >= 2  # the endpoint and the clock step
     assert first.code == 0 and second.code == 0, (first.stderr, second.stderr)
     (log1,) = out1.glob("CheckNWResult_*.log")

@@ -84,9 +84,19 @@ def peers(tmp_path_factory):
 def start(argv: list[str], out: Path) -> subprocess.Popen[bytes]:
     out.mkdir()
     full = e2e.command([*argv, "--output-dir", str(out), "--json", str(out / "report.json")])
-    return subprocess.Popen(
-        full, cwd=out, env=e2e.child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    env = e2e.child_env({"PYTHONFAULTHANDLER": "1"})  # SIGABRT dumps every thread's stack
+    return subprocess.Popen(full, cwd=out, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def stacks_of_stuck(child: subprocess.Popen[bytes]) -> str:
+    """The Python stacks of a child that did not exit (for the failure message)."""
+    child.send_signal(signal.SIGABRT)
+    try:
+        _, err = child.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        _, err = child.communicate()
+    return err.decode("utf-8", "replace")[-8000:]
 
 
 def interrupt_once(argv: list[str], out: Path, signum: int, delay: float) -> None:
@@ -95,7 +105,10 @@ def interrupt_once(argv: list[str], out: Path, signum: int, delay: float) -> Non
         wait_for_output(child, b"Support log: ", timeout=30)
         time.sleep(delay)
         child.send_signal(signum)
-        _, err = child.communicate(timeout=EXIT_BOUND_S)
+        try:
+            _, err = child.communicate(timeout=EXIT_BOUND_S)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"no exit {EXIT_BOUND_S}s after the signal:\n{stacks_of_stuck(child)}")
     finally:
         if child.poll() is None:
             child.kill()

@@ -80,3 +80,15 @@ def test_default_log_is_in_the_current_directory(tmp_path: Path, monkeypatch) ->
     assert cli.main(["run", str(plan), "--no-proxy", "-q"]) == 0
     (log,) = tmp_path.glob("CheckNWResult_vm7_*.log")
     assert len(log.name) == len("CheckNWResult_vm7_202611251830.log")
+
+
+def test_unusable_log_locations_are_usage_errors(tmp_path: Path, capsys) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(e2e.plan_text([], "  - id: machine\n    kind: machine\n"))
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "afile").write_text("x")
+    assert cli.main(["run", str(plan), "--no-proxy", "--log", "adir"]) == 2
+    assert cli.main(["run", str(plan), "--no-proxy", "--output-dir", "afile"]) == 2
+    err = capsys.readouterr().err
+    assert "--log 'adir': is a directory" in err
+    assert "--output-dir 'afile': not a directory" in err

@@ -45,7 +45,7 @@ def sink(tmp_path: Path) -> tuple[SupportLog, Path, list[str]]:
     path = tmp_path / "out" / "support.log"
     echoed: list[str] = []
     redactor = Redactor([records.SECRET, "hunter22"])
-    return SupportLog(path, redactor, echo=echoed.append), path, echoed
+    return SupportLog(path, redactor, echo=echoed.append, json_path="r.json"), path, echoed
 
 
 def test_each_result_is_on_disk_as_it_arrives(tmp_path: Path) -> None:
@@ -83,6 +83,8 @@ def test_final_log_has_every_section_in_order(tmp_path: Path) -> None:
     positions = [text.index(title) for title in titles]
     assert positions == sorted(positions)
     assert text.index("line two") < text.index(" 3. Proxy")  # machine facts in section 2
+    assert text.index("# machine (step machine)") < text.index("line two")
+    assert text.index(" 3. Proxy") < text.index("# proxy-config (step proxy)")
     assert text.index("tcp-timeout") > text.index(" 6. Checks")
     assert text.index("--- entra-id") < text.index("--- cache-storage-cache1")
     assert "Route: direct [the ASR agent takes this route] - no agent proxy configured" in text
@@ -90,6 +92,7 @@ def test_final_log_has_every_section_in_order(tmp_path: Path) -> None:
     assert "Verdict: FAIL" in text
     assert "Outbound TCP 443 is silently dropped" in text.split(" 7. Summary")[1]
     assert "ASR error codes these failures usually cause: 151196" in text
+    assert "  - the JSON report: r.json" in text
     assert "State:         COMPLETED" in text and "Ended:         2026-11-25 18:31:05 UTC" in text
     assert text.rstrip().splitlines()[-1] == "Script Completed"
     assert "IN PROGRESS" not in text

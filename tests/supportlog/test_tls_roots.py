@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import ssl
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -70,3 +71,24 @@ def test_plan_can_choose_the_roots() -> None:
     roots = run_tls(system, "/pki/corp.pem", roots=["Contoso Inspection CA"])["tls:roots"]
     assert roots.status is Status.PASS
     assert roots.facts["missing"] == []
+
+
+def test_unreadable_ca_bundle_option_is_not_replaced_by_the_system_one() -> None:
+    roots = run_tls(RecordedSystem(), "/pki/missing.pem")["tls:roots"]
+    assert (roots.status, roots.reason) == (Status.SKIP, "not-available")
+    assert "/pki/missing.pem" in roots.detail
+
+
+def test_ca_directory_is_scanned_when_there_is_no_ca_file() -> None:
+    paths = ssl.get_default_verify_paths()
+    capath = paths.capath or paths.openssl_capath
+    files = {
+        f"{capath}/DigiCert_Global_Root_G2.pem": root_pem("DigiCert Global Root G2"),
+        f"{capath}/607986c7.0": root_pem("Baltimore CyberTrust Root"),
+    }
+    step = Step(id="tls", kind="tls-config")
+    outcomes = asyncio.run(tls_config.run(step, Context(system=RecordedSystem(files=files))))
+    roots = {o.check: o for o in outcomes}["tls:roots"]
+    assert roots.status is Status.PASS
+    assert roots.facts["bundle"] == capath
+    assert roots.facts["present"] == ["Baltimore CyberTrust Root", "DigiCert Global Root G2"]
