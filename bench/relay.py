@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import ipaddress
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 
 class RelayLoop:
@@ -47,9 +48,9 @@ class RelayLoop:
         _loopback(listen[0])
         return self._call(self._start_udp(listen, upstream))
 
-    def _call(self, coro: object) -> int:
-        future = asyncio.run_coroutine_threadsafe(coro, self._loop)  # type: ignore[arg-type]
-        return future.result(timeout=10)  # type: ignore[no-any-return]
+    def _call(self, coro: Coroutine[Any, Any, int]) -> int:
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        return future.result(timeout=10)
 
     async def _close(self) -> int:
         """Closes listeners and connections and ends every relay task."""
