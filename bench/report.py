@@ -31,6 +31,10 @@ def targets(samples: Mapping[str, Sample], timeout: float) -> list[Target]:
             label = f"(a) RTT {tag} / (slowest chain + start-up)"
             valid = ok(key, f"limit_{tag}", "e_version")
             out.append(Target(label, med[key], reference, 1.3, valid=valid))
+            if f"single_{tag}" in med:
+                label = f"(a) RTT {tag} / asrcheck run with one endpoint [informative]"
+                valid = ok(key, f"single_{tag}")
+                out.append(Target(label, med[key], med[f"single_{tag}"], 1.3, valid=valid))
             imports = med.get("import_runner.commands.run")
             if imports is not None:
                 label = f"(a) RTT {tag} / (chain + start-up + imports of run) [informative]"

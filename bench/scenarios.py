@@ -121,6 +121,7 @@ class A2aRuns:
             with SimNet(self.hosts, self.workdir, rtt=rtt) as net:
                 runs = [self.run(net, f"(a) rtt {tag}", res, 0) for _ in range(self.s.repeat)]
                 limit = [self.slowest_chain(net) for _ in range(self.s.repeat)]
+                single = [self.single(net, res) for _ in range(self.s.repeat)]
                 serial = self.serial_healthy(net, res)
                 if self.s.profile_dir is not None and rtt == self.s.rtts[0]:
                     self.run(net, "(a) profiled", res, 0, str(self.s.profile_dir / "a.prof"))
@@ -129,6 +130,12 @@ class A2aRuns:
             res.add(f"a_rss_{tag}", f"(f) peak RSS of (a), RTT {tag}", _rss(runs), "MB", ok)
             res.add(f"cpu_a_{tag}", f"CPU time of (a), RTT {tag}", _cpu(runs), ok=ok)
             res.add(f"limit_{tag}", f"slowest single chain alone, RTT {tag}", limit)
+            res.add(
+                f"single_{tag}",
+                f"asrcheck run, one endpoint, no steps, RTT {tag}",
+                _secs(single),
+                ok=_good(single, 0),
+            )
             if serial:
                 res.add(
                     f"c_healthy_{tag}", f"(c) serial nslookup/nc/curl, healthy, RTT {tag}", serial
@@ -150,6 +157,13 @@ class A2aRuns:
                 res.notes.append(f"serial baseline: {failed} failed steps, expected {failures}")
             times.append(seconds)
         return times
+
+    def single(self, net: SimNet, res: Results) -> Measured:
+        """asrcheck on a plan of one endpoint (the first host) and no steps."""
+        path = self.workdir / "bench-single.yaml"
+        path.write_text(genplan.generated_plan(self.hosts[:1], port=net.port, timeout=5), "utf-8")
+        args = run_args(str(path), net, self.workdir / "out", "single")
+        return _checked(self.ax.measure(*args), res, "one endpoint")
 
     def slowest_chain(self, net: SimNet) -> float:
         return max(chain_seconds(h, net.port, net.dns, net.ca_file) for h in self.hosts)
