@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -34,8 +35,7 @@ def measure(
     timeout: float = 600,
 ) -> Measured:
     """Runs `argv` to completion (killed after `timeout`), output captured to a file."""
-    out_path = Path(cwd or ".") / f".bench-out-{os.getpid()}-{threading.get_ident()}.txt"
-    with open(out_path, "w+b") as out:
+    with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
             list(argv),
@@ -56,7 +56,6 @@ def measure(
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         output = out.read().decode("utf-8", "replace")
-    out_path.unlink()
     return Measured(
         argv=tuple(argv),
         seconds=seconds,
