@@ -16,8 +16,13 @@ from runner.results import Status
 
 SUMMARY = "Connect over TCP to the endpoint's port on each address family."
 
-#: How long to watch a fresh connection for an immediate reset by a middlebox.
-_SETTLE_S = 0.2
+#: How long to watch a fresh connection for an immediate reset by a middlebox: a reset
+#: sent by the path arrives within about one round trip, so the wait is SETTLE_FACTOR x
+#: the measured connect time, at least MIN_SETTLE_S and at most MAX_SETTLE_S (unless
+#: MIN_SETTLE_S is raised above it, as tests do that need a reset seen under load).
+MIN_SETTLE_S = 0.05
+MAX_SETTLE_S = 0.2
+SETTLE_FACTOR = 3.0
 
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL}
 _WORDS = {
@@ -101,9 +106,10 @@ async def _connect(address: str, port: int, timeout: float, timing: list[float])
         return "tcp-timeout", f"no answer within {timeout:g}s"
     except OSError as error:
         return _classify(error), _message(error)
-    timing.append(time.monotonic() - start)
+    took = time.monotonic() - start
+    timing.append(took)
     try:
-        return await _settle(reader)
+        return await _settle(reader, settle_time(took))
     finally:
         writer.close()
 
@@ -114,10 +120,15 @@ def _message(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-async def _settle(reader: asyncio.StreamReader) -> tuple[str, str]:
+def settle_time(connect_s: float) -> float:
+    """How long to watch a connection that took `connect_s` to open."""
+    return max(MIN_SETTLE_S, min(MAX_SETTLE_S, SETTLE_FACTOR * connect_s))
+
+
+async def _settle(reader: asyncio.StreamReader, wait: float) -> tuple[str, str]:
     """A TLS server never speaks first: data-less EOF or RST right away means a middlebox."""
     try:
-        data = await asyncio.wait_for(reader.read(1), _SETTLE_S)
+        data = await asyncio.wait_for(reader.read(1), wait)
     except asyncio.TimeoutError:
         return "ok", ""
     except OSError as error:

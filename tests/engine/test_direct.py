@@ -7,6 +7,7 @@ import socket
 import pytest
 
 from runner.context import Context
+from runner.kinds import tcp
 from runner.results import Status
 from tests.engine.conftest import by_check, endpoint, plan_of, run
 from tests.peers.dns import DnsServer
@@ -80,7 +81,9 @@ def test_address_expectations(ctx_for):
     assert by_check(report, "pub")["dns"].reason == "expected-public"
 
 
-def test_tcp_refused_blackholed_and_reset(ctx_for):
+def test_tcp_refused_blackholed_and_reset(ctx_for, monkeypatch):
+    # The reset must be seen however slowly the loaded machine schedules the peer.
+    monkeypatch.setattr(tcp, "MIN_SETTLE_S", 1.0)
     with DnsServer({"a.test": ["127.0.0.1"]}) as dns, Blackhole() as hole, ClosingServer() as rst:
         assert hole.verify(), "this kernel completes connects to a full backlog"
         plan = plan_of(
