@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx
-
 from runner.context import Context, ProxySetting
 from runner.kinds.base import StepOutcome
 from runner.model import Step
@@ -73,6 +71,8 @@ async def head_date(
     url: str, ctx: Context, proxy: ProxySetting | None, timeout: float
 ) -> tuple[str | None, float]:
     """(Date header, local epoch seconds at the middle of the request)."""
+    import httpx  # here, not at module level: `validate` needs no httpx
+
     verify = ssl.create_default_context(cafile=ctx.ca_bundle)
     async with httpx.AsyncClient(
         verify=verify,
@@ -88,6 +88,8 @@ async def head_date(
 
 async def run(step: Step, ctx: Context) -> list[StepOutcome]:
     """One outcome: the skew, judged."""
+    import httpx
+
     params = step.params
     host, port = str(params["host"]), int(params.get("port", 443))
     url = f"https://{host}/" if port == 443 else f"https://{host}:{port}/"

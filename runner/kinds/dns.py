@@ -6,14 +6,7 @@ import asyncio
 import ipaddress
 import socket
 import time
-from typing import Any
-
-import dns.asyncresolver
-import dns.exception
-import dns.message
-import dns.nameserver
-import dns.rcode
-import dns.resolver
+from typing import TYPE_CHECKING, Any
 
 from runner.context import Context
 from runner.kinds import _commands
@@ -21,6 +14,10 @@ from runner.kinds._addr import classify, family
 from runner.kinds._thread import in_thread
 from runner.kinds.base import Probe, StageOutcome
 from runner.results import Status
+
+if TYPE_CHECKING:  # dnspython is imported where it is used: `validate` needs none of it
+    import dns.asyncresolver
+    import dns.resolver
 
 SUMMARY = "Resolve the host name (A/AAAA, CNAME chain) and classify the addresses."
 
@@ -85,12 +82,18 @@ def _gai_reason(error: socket.gaierror) -> str:
 
 
 def _resolver(ctx: Context) -> dns.asyncresolver.Resolver:
+    import dns.asyncresolver
+    import dns.nameserver
+
     resolver = dns.asyncresolver.Resolver(configure=False)
     resolver.nameservers = [dns.nameserver.Do53Nameserver(ip, port) for ip, port in ctx.dns_servers]
     return resolver
 
 
 async def _with_dnspython(probe: Probe, ctx: Context) -> StageOutcome:
+    import dns.exception
+    import dns.resolver
+
     host = probe.endpoint.host
     server = ctx.dns_servers[0][0]
     command = _commands.nslookup(probe, server)
@@ -129,6 +132,8 @@ async def _with_dnspython(probe: Probe, ctx: Context) -> StageOutcome:
 def _collect(
     answer: dns.resolver.Answer, addresses: list[str], cnames: list[str], ttls: dict[str, int]
 ) -> None:
+    import dns.rdatatype
+
     for rrset in answer.response.answer:
         for rdata in rrset:
             text = rdata.to_text()
@@ -140,6 +145,9 @@ def _collect(
 
 
 def _rcode_reason(error: dns.resolver.NoNameservers) -> tuple[str, str]:
+    import dns.message
+    import dns.rcode
+
     for entry in error.kwargs.get("errors", []):
         response = entry[-1]
         if isinstance(response, dns.message.Message):

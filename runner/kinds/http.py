@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from runner.context import Context
 from runner.kinds import _commands, _tlsctx
 from runner.kinds.base import Probe, StageOutcome
 from runner.results import Status
+
+if TYPE_CHECKING:  # httpx is imported where it is used: `validate` needs none of it
+    import httpx
 
 SUMMARY = "Send one HTTPS HEAD request (no redirects); any HTTP status means reachable."
 
@@ -38,6 +39,8 @@ def _url(probe: Probe) -> tuple[str, dict[str, Any]]:
 
 
 def _client(probe: Probe, ctx: Context) -> httpx.AsyncClient:
+    import httpx
+
     proxy = httpx.Proxy(probe.proxy.url) if probe.proxy is not None else None
     transport = httpx.AsyncHTTPTransport(verify=_tlsctx.verifying(ctx), proxy=proxy, retries=0)
     return httpx.AsyncClient(
@@ -50,6 +53,8 @@ def _client(probe: Probe, ctx: Context) -> httpx.AsyncClient:
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
     """Sends HEAD (GET if refused) and reports the answer."""
+    import httpx
+
     command = _commands.curl(probe)
     url, extensions = _url(probe)
     start = time.monotonic()

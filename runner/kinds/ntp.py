@@ -23,11 +23,6 @@ import time
 from collections.abc import Container, Mapping
 from typing import Any
 
-import dns.asyncresolver
-import dns.exception
-import dns.nameserver
-import dns.resolver
-
 from runner.context import Context
 from runner.kinds.base import StepOutcome
 from runner.model import Step
@@ -157,6 +152,11 @@ async def resolve(host: str, ctx: Context, timeout: float) -> tuple[str | None, 
     """(first IPv4 address or None, reason, detail) for `host`."""
     if _is_ip(host):
         return host, "ok", host
+    import dns.asyncresolver  # here, not at module level: `validate` needs no dnspython
+    import dns.exception
+    import dns.nameserver
+    import dns.resolver
+
     resolver = dns.asyncresolver.Resolver(configure=not ctx.dns_servers)
     if ctx.dns_servers:
         resolver.nameservers = [
