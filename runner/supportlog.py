@@ -4,9 +4,10 @@ Design: incremental while running, grouped at the end.
 
 * `started` creates the file and writes the run header (state `IN PROGRESS`) and a
   "results as they finished" heading. Each `result` is appended as a full block (status,
-  detail, manual command, hint, collected text) as soon as it arrives, then flushed and
-  fsync'ed. A process killed at any moment (even SIGKILL) leaves a readable log holding
-  every check that had finished.
+  detail, manual command, hint, collected text) as soon as it arrives, then flushed (and
+  fsync'ed at most every FSYNC_INTERVAL_S and at the end). A process killed at any moment
+  (even SIGKILL: flushed data is in the kernel) leaves a readable log holding every check
+  that had finished.
 * `finished` (also called on Ctrl+C, SIGTERM and deadline) writes the final log in the
   order support reads it: 1 run header with end time, 2 machine, 3 proxy, 4 TLS, 5 clock,
   6 checks grouped by endpoint and route, then a one-line-per-result timeline in
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -107,6 +109,11 @@ def for_run(args: Any, plan: Plan, ctx: Context, stream: TextIO) -> SupportLog:
     return SupportLog(path, ctx.redactor, echo, json_path=getattr(args, "json", None))
 
 
+#: Seconds between fsyncs of the streaming log (flushing after every result is enough
+#: for a killed process; fsync guards against a crash of the machine).
+FSYNC_INTERVAL_S = 0.5
+
+
 def _stamp() -> str:
     return datetime.now().astimezone().strftime("%H:%M:%S")
 
@@ -129,6 +136,7 @@ class SupportLog:
         self._info: RunInfo | None = None
         self._arrived: list[tuple[str, CheckResult]] = []
         self._broken = False
+        self._synced_at: float | None = None
 
     def started(self, info: RunInfo) -> None:
         self._info = info
@@ -151,6 +159,7 @@ class SupportLog:
 
     def finished(self, report: RunReport) -> None:
         if self._file is not None:
+            self._sync(force=True)
             self._file.close()
             self._file = None
         if self._broken:
@@ -191,9 +200,22 @@ class SupportLog:
         try:
             self._file.write(self._redactor.mask(text))
             self._file.flush()
+        except OSError as error:
+            self._fail(error)
+            return
+        self._sync()
+
+    def _sync(self, *, force: bool = False) -> None:
+        """fsync the streaming log when forced or FSYNC_INTERVAL_S passed since the last."""
+        now = time.monotonic()
+        due = self._synced_at is None or now - self._synced_at >= FSYNC_INTERVAL_S
+        if self._file is None or self._broken or not (force or due):
+            return
+        try:
             os.fsync(self._file.fileno())
         except OSError as error:
             self._fail(error)
+        self._synced_at = now
 
     def _fail(self, error: OSError) -> None:
         if not self._broken:
