@@ -213,6 +213,19 @@ async def _wait(
     return "interrupted" if stopper is not None and stopper in done else "deadline"
 
 
+async def _end_run() -> None:
+    """Lets kinds release what their checks shared during the run (optional `end_run()`)."""
+    kinds = dict.fromkeys([*registry.STAGES.values(), *registry.STEPS.values()])
+    for kind in kinds:
+        end_run = getattr(kind, "end_run", None)
+        if end_run is None:
+            continue
+        try:
+            await end_run()
+        except Exception as error:
+            logger.opt(exception=error).debug("end_run of {} raised", kind)
+
+
 async def run_plan(
     plan: Plan,
     ctx: Context,
@@ -234,6 +247,7 @@ async def run_plan(
     gate = asyncio.Semaphore(concurrency or plan.concurrency)
     tasks = [asyncio.ensure_future(_bounded(job, work, gate)) for job, work in planned if work]
     ended = await _wait(tasks, stop, deadline if deadline is not None else plan.deadline)
+    await _end_run()
     if ended is not None:
         for job, _ in planned:
             for result in job.unfinished(ended):

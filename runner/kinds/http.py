@@ -8,7 +8,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from runner.context import Context
-from runner.kinds import _commands, _tlsctx
+from runner.kinds import _commands, _httpclients, _tlsctx
 from runner.kinds.base import Probe, StageOutcome
 from runner.results import Status
 
@@ -38,17 +38,9 @@ def _url(probe: Probe) -> tuple[str, dict[str, Any]]:
     return f"https://{address}:{port}/", {"sni_hostname": host}
 
 
-def _client(probe: Probe, ctx: Context) -> httpx.AsyncClient:
-    import httpx
-
-    proxy = httpx.Proxy(probe.proxy.url) if probe.proxy is not None else None
-    transport = httpx.AsyncHTTPTransport(verify=_tlsctx.verifying(ctx), proxy=proxy, retries=0)
-    return httpx.AsyncClient(
-        transport=transport,
-        timeout=httpx.Timeout(probe.timeout),
-        follow_redirects=False,
-        trust_env=False,
-    )
+async def end_run() -> None:
+    """The run is over: close the httpx clients its checks shared."""
+    await _httpclients.close_all()
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
@@ -80,13 +72,19 @@ async def _ask(
     probe: Probe, ctx: Context, url: str, extensions: dict[str, Any], methods: list[str]
 ) -> httpx.Response:
     """HEAD, then GET when HEAD is refused (405/501); `methods` records what was sent."""
+    import httpx
+
     headers = {"Host": _host_header(probe), "User-Agent": "asrcheck"}
-    async with _client(probe, ctx) as client:
-        for method in ("HEAD", "GET"):
-            methods.append(method)
-            response = await client.request(method, url, headers=headers, extensions=extensions)
-            if response.status_code not in (405, 501):
-                break
+    proxy_url = probe.proxy.url if probe.proxy is not None else None
+    client = _httpclients.client(proxy_url, _tlsctx.verifying(ctx))
+    timeout = httpx.Timeout(probe.timeout)
+    for method in ("HEAD", "GET"):
+        methods.append(method)
+        response = await client.request(
+            method, url, headers=headers, extensions=extensions, timeout=timeout
+        )
+        if response.status_code not in (405, 501):
+            break
     return response
 
 
