@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Mapping
 from typing import TextIO
 
 from runner.events import RunInfo, RunReport
+from runner.reasons import REASONS
 from runner.redact import Redactor
 from runner.results import CheckResult, Status
 
@@ -57,6 +60,8 @@ class ConsoleSink:
         self.color = color
         self.quiet = quiet
         self.verbose = verbose
+        #: Hint lines are wrapped to this width on a terminal; 0 keeps one line per hint.
+        self.width = _terminal_width(self.stream)
         #: Set when the stream went away; the run goes on (the report is still written).
         self.closed = False
         #: (endpoint, route, detail) of skips already printed: later stages say the same.
@@ -106,11 +111,8 @@ class ConsoleSink:
         )
         self._print(f"{word} {check:6} {_subject(result)}: {result.detail}")
         if result.status in (Status.FAIL, Status.ERROR, Status.WARN):
-            self._print(f"      reason: {result.reason}")
-            if result.hint:
-                self._print(f"      what to do: {result.hint}")
-            if result.command:
-                self._print(f"      try by hand: {result.command}")
+            for line in advice_lines(result, width=self.width):
+                self._print(f"      {line}")
         if self.verbose and result.facts:
             self._print(f"      facts: {json.dumps(result.facts, sort_keys=True, default=str)}")
 
@@ -128,6 +130,34 @@ class ConsoleSink:
         verdict = report.verdict
         label = self._paint(_VERDICT_COLORS[verdict], f"VERDICT: {verdict.upper()}")
         self._print(f"{label}: {_VERDICTS[verdict]}")
+
+
+def advice_lines(result: CheckResult, width: int = 0) -> list[str]:
+    """The lines under a failure or warning: the reason with its meaning, what to do (one
+    bullet per hint line, wrapped to `width` when it is not 0) and the manual command."""
+    meaning = REASONS[result.reason].meaning if result.reason in REASONS else ""
+    lines = [f"reason: {result.reason}" + (f" - {meaning}" if meaning else "")]
+    hints = [line for line in result.hint.splitlines() if line.strip()]
+    if hints:
+        lines.append("what to do:")
+        for text in hints:
+            if width:
+                lines += textwrap.wrap(
+                    text, max(width - 6, 40), initial_indent="  - ", subsequent_indent="    "
+                )
+            else:
+                lines.append(f"  - {text}")
+    if result.command:
+        lines.append(f"try by hand: {result.command}")
+    return lines
+
+
+def _terminal_width(stream: TextIO) -> int:
+    """The terminal's width (at most 120) when `stream` is one; 0 otherwise."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return 0
+    return min(shutil.get_terminal_size((100, 24)).columns, 120)
 
 
 def _settings_lines(settings: Mapping[str, object]) -> list[str]:

@@ -29,9 +29,11 @@ _ALL = (
     _r(
         "nxdomain",
         "dns",
-        "The name does not exist (NXDOMAIN).",
-        "Check the spelling (storage account name, region); with custom DNS, make sure it "
-        "forwards to Azure DNS (168.63.129.16) or public DNS. ASR reports 151037/151195.",
+        "The resolver says the name does not exist (NXDOMAIN or no such name).",
+        "If well-known public names fail too, this machine's DNS cannot resolve public "
+        "names: with custom DNS, make it forward to Azure DNS (168.63.129.16) or public DNS. "
+        "Otherwise check the spelling of the names you gave (--var). ASR reports "
+        "151037/151195.",
     ),
     _r(
         "no-answer",

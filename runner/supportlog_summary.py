@@ -21,7 +21,8 @@ def _line(result: CheckResult) -> str:
     route = f" via {result.route.label()}" if result.route else ""
     text = f"  - {where} {result.check}{route}: {result.detail}\n"
     if result.hint:
-        text += f"      what to do: {result.hint}\n"
+        text += "      what to do:\n"
+        text += "".join(f"        - {line}\n" for line in result.hint.splitlines() if line.strip())
     return text
 
 

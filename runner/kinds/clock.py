@@ -86,6 +86,12 @@ async def head_date(
     return response.headers.get("date"), (before + after) / 2
 
 
+def _why(error: BaseException) -> str:
+    """`ConnectError: [Errno -2] Name or service not known`, or just the type's name."""
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 async def run(step: Step, ctx: Context) -> list[StepOutcome]:
     """One outcome: the skew, judged."""
     params = step.params
@@ -115,9 +121,10 @@ async def run(step: Step, ctx: Context) -> list[StepOutcome]:
                 "clock",
                 Status.WARN,
                 "http-error",
-                f"{host}: {type(error).__name__}: clock not checked",
+                f"clock not checked: could not read the time from {host}: {_why(error)}",
                 command,
                 facts,
+                hint=f"The checks of {host} show why it cannot be reached.",
             )
         ]
     if not header:
