@@ -22,6 +22,7 @@ _NETWORK_STAGES = ("tcp", "proxy", "tls", "http")
 _NOT_THE_PATH = frozenset(
     {
         "proxy-auth-required",
+        "proxy-unreachable",
         "proxy-auth-unsupported",
         "cert-expired",
         "tls-protocol",
@@ -65,8 +66,8 @@ class Job:
         word = {"deadline": "the run's deadline", "interrupted": "the interruption"}[reason]
         out = []
         for index, check in enumerate(missing):
-            running = index == 0 and reason == "deadline" and self.started
-            status = Status.ERROR if running else Status.SKIP
+            running = index == 0 and self.started
+            status = Status.ERROR if running and reason == "deadline" else Status.SKIP
             detail = f"not finished before {word}" if running else f"not run because of {word}"
             out.append(self.result(check, status, reason, detail))
         return out

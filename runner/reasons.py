@@ -78,13 +78,13 @@ _ALL = (
         "refused",
         "tcp",
         "The connection was refused (RST).",
-        "Something on the path actively rejects port 443: check the firewall or NVA rules.",
+        "Something on the path actively rejects this port: check the firewall or NVA rules.",
     ),
     _r(
         "tcp-timeout",
         "tcp",
         "The connection did not complete in time (packets dropped).",
-        "Outbound TCP 443 is silently dropped: allow it in the NSG (service tag), Azure "
+        "Outbound TCP to this port is silently dropped: allow it in the NSG (service tag), Azure "
         "Firewall or NVA.",
     ),
     _r(
@@ -117,7 +117,7 @@ _ALL = (
         "proxy-denied",
         "proxy",
         "The proxy refused the CONNECT request (403).",
-        "Ask the proxy team to allow CONNECT to this host on port 443.",
+        "Ask the proxy team to allow CONNECT to this host and port.",
     ),
     _r(
         "proxy-upstream-error",

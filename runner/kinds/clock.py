@@ -11,6 +11,7 @@ judged (warn, with the network reason): the endpoint checks report the connectiv
 
 from __future__ import annotations
 
+import os
 import ssl
 import time
 from collections.abc import Mapping
@@ -87,9 +88,27 @@ async def head_date(
 
 
 def _why(error: BaseException) -> str:
-    """`ConnectError: [Errno -2] Name or service not known`, or just the type's name."""
+    """`ConnectError: All connection attempts failed (Connection refused)`: the error, and
+    the operating system's words from the OSError underneath, when there is one."""
     text = str(error).strip()
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    shown = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    inner: BaseException | None = error
+    seen = 0
+    while inner is not None and seen < 8:  # bounded: chains can loop
+        words = _os_words(inner)
+        if words and words not in shown:
+            return f"{shown} ({words})"
+        inner, seen = inner.__cause__ or inner.__context__, seen + 1
+    return shown
+
+
+def _os_words(error: BaseException | None) -> str:
+    """ "Connection refused" for an OSError with a system errno; its own text otherwise."""
+    if not isinstance(error, OSError):
+        return ""
+    if isinstance(error.errno, int) and error.errno > 0:
+        return os.strerror(error.errno)
+    return error.strerror or ""
 
 
 async def run(step: Step, ctx: Context) -> list[StepOutcome]:
