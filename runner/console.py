@@ -109,7 +109,8 @@ class ConsoleSink:
         check = (
             f"{result.check}+" if result.status is Status.SKIP and result.endpoint else result.check
         )
-        self._print(f"{word} {check:6} {_subject(result)}: {result.detail}")
+        subject = _subject(result).strip()
+        self._print(f"{word} {check:6} {subject + ': ' if subject else ''}{result.detail}")
         if result.status in (Status.FAIL, Status.ERROR, Status.WARN):
             for line in advice_lines(result, width=self.width):
                 self._print(f"      {line}")
@@ -181,9 +182,22 @@ def _settings_lines(settings: Mapping[str, object]) -> list[str]:
     ]
 
 
+def _step_name(result: CheckResult) -> str:
+    """The step's id and check, without saying the same word twice: `clock` for step
+    `clock` check `clock`, `network:dns` for step `network`, `time-sync ntp` otherwise."""
+    step, check = result.step or "", result.check
+    if not step or step == check or check.startswith(f"{step}:"):
+        return check
+    return f"{step} {check}"
+
+
 def _subject(result: CheckResult) -> str:
     if result.endpoint is None:
-        return result.step or result.check
+        bad = result.status in (Status.FAIL, Status.ERROR)
+        optional = " [optional]" if bad and not result.required else ""
+        step = result.step or ""
+        said = not step or step == result.check or result.check.startswith(f"{step}:")
+        return ("" if said else step) + optional
     optional = "" if result.required else " [optional]"
     where = f"{result.endpoint}{optional} ({result.host}:{result.port})"
     return f"{where} {result.route.label()}" if result.route else where
@@ -195,7 +209,7 @@ def _table(results: tuple[CheckResult, ...]) -> list[str]:
     steps: list[str] = []
     for r in results:
         if r.endpoint is None:
-            steps.append(f"  {r.step or r.check} {r.check}: {r.status.value} ({r.reason})")
+            steps.append(f"  {_step_name(r)}: {r.status.value} ({r.reason})")
             continue
         name = r.endpoint if r.required else f"{r.endpoint} (optional)"
         key = (name, r.route.label() if r.route else "")
