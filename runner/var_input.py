@@ -136,7 +136,8 @@ def _missing(var: Var, use_providers: bool) -> str:
     flag = f"--var {var.name}=VALUE"
     if var.default_from and not use_providers:
         return (
-            f"variable {var.name!r} not given (would be read from {var.default_from} at run time)"
+            f"variable {var.name!r} not given; give {flag} "
+            f"(asrcheck run would read it from {var.default_from})"
         )
     if var.default_from:
         return (

@@ -74,3 +74,23 @@ def test_a_proxy_with_a_bad_port_is_a_usage_error(
 def test_a_zero_deadline_says_what_is_allowed(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([*A2A, "--deadline", "0"]) == 2
     assert "must be more than 0 and at most 86400 seconds: '0'" in capsys.readouterr().err
+
+
+def test_kinds_says_where_each_name_goes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["kinds"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "Stages (the names an endpoint's `chain:` lists):" in out
+    assert "Step kinds (a step's `kind:`):" in out
+    assert not any(line.endswith(":):") for line in out)
+
+
+def test_show_says_how_to_give_a_variable_a_vm_would_provide(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = cli.main(["show", "a2a", "--var", "target_region=japanwest"])
+    (line,) = _errors(capsys)
+    assert code == 2
+    assert line.endswith(
+        "variable 'source_region' not given; give --var source_region=VALUE "
+        "(asrcheck run would read it from azure-vm-region)"
+    )
