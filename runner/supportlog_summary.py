@@ -20,9 +20,12 @@ def _line(result: CheckResult) -> str:
     where = result.endpoint or result.step or "-"
     route = f" via {result.route.label()}" if result.route else ""
     text = f"  - {where} {result.check}{route}: {result.detail}\n"
+    text += f"      reason: {result.reason}\n"
     if result.hint:
         text += "      what to do:\n"
         text += "".join(f"        - {line}\n" for line in result.hint.splitlines() if line.strip())
+    if result.command:
+        text += f"      try by hand: {result.command}\n"
     return text
 
 

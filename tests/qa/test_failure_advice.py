@@ -194,7 +194,10 @@ def test_the_support_log_lists_advice_as_bullets(
         r"\s+what to do:\n\s+- Something on the path actively rejects this port",
         checks,
     ), checks
-    pattern = r"closed tcp via direct.*\n\s+what to do:\n\s+- Something on the path"
+    pattern = (
+        r"closed tcp via direct.*\n\s+reason: refused\n\s+what to do:\n"
+        r"\s+- Something on the path.*\n(\s+- .*\n)+\s+try by hand: nc -vz closed\.test "
+    )
     assert re.search(pattern, summary), summary
     assert "hint: " not in text
 
