@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import TextIO
 
+from runner.diagnosis import dns_down
 from runner.events import RunInfo, RunReport
 from runner.reasons import REASONS
 from runner.redact import Redactor
@@ -126,6 +127,9 @@ class ConsoleSink:
         self._print(
             f"\n{len(report.results)} checks in {report.duration_s:.1f}s: {shown or 'none'}"
         )
+        down = dns_down(report.results)
+        if down:
+            self._print(self._paint(_COLORS[Status.FAIL], down))
         if report.deadline_hit:
             self._print("The run's deadline cut it short: rerun with a larger --deadline.")
         verdict = report.verdict

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from runner.diagnosis import dns_down
 from runner.events import RunReport
 from runner.results import CheckResult, Status
 from runner.supportlog_render import heading
@@ -68,6 +69,8 @@ def summary(report: RunReport, json_path: str | None = None) -> str:
     warned = [r for r in finished if r.status is Status.WARN]
     counts = ", ".join(f"{name} {count}" for name, count in report.counts().items())
     text = heading(7) + f"Verdict: {report.verdict.upper()} ({counts})\n\n"
+    down = dns_down(results)
+    text += f"{down}\n\n" if down else ""
     text += _group("Failed checks", [r for r in bad if r.required])
     text += _group("Failed optional checks (warnings)", [r for r in bad if not r.required])
     text += _group("Warnings and findings", warned)
