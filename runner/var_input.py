@@ -141,6 +141,7 @@ def _missing(var: Var, use_providers: bool) -> str:
         )
     if var.default_from:
         return (
-            f"variable {var.name!r} not given and {var.default_from} did not tell it; give {flag}"
+            f"variable {var.name!r} not given, and {var.default_from} could not provide it "
+            f"on this machine; give {flag}"
         )
     return f"required variable {var.name!r} not given; give {flag}"

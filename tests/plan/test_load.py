@@ -177,7 +177,8 @@ def test_provider_that_cannot_tell(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     with pytest.raises(PlanError) as caught:
         load_plan(_plan_with_provider(tmp_path), use_providers=True)
     assert _messages(caught.value) == [
-        "variable 'region' not given and test-region did not tell it; give --var region=VALUE"
+        "variable 'region' not given, and test-region could not provide it on this machine; "
+        "give --var region=VALUE"
     ]
 
 

@@ -94,3 +94,13 @@ def test_show_says_how_to_give_a_variable_a_vm_would_provide(
         "variable 'source_region' not given; give --var source_region=VALUE "
         "(asrcheck run would read it from azure-vm-region)"
     )
+
+
+def test_run_off_azure_says_the_region_must_be_given(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["run", "a2a", "--var", "target_region=westeurope"])
+    (line,) = _errors(capsys)
+    assert code == 2
+    assert line.endswith(
+        "variable 'source_region' not given, and azure-vm-region could not provide it on "
+        "this machine; give --var source_region=VALUE"
+    )
