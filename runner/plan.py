@@ -62,6 +62,7 @@ def load_plan(
     steps = expand.expand_steps(data.get("steps") or [], sub)
     problems += sub.problems
     problems += sections.apply(endpoints + steps, switched, smap)
+    problems += sections.undescribed_unused(data, smap)
     problems += _check_resolved(defaults, unresolved_defaults, endpoints, steps, smap)
     if problems:
         raise PlanError(_sorted(problems))

@@ -104,3 +104,22 @@ def test_run_off_azure_says_the_region_must_be_given(capsys: pytest.CaptureFixtu
         "variable 'source_region' not given, and azure-vm-region could not provide it on "
         "this machine; give --var source_region=VALUE"
     )
+
+
+def test_a_misspelled_section_in_a_child_plan_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "my-a2a.yaml"
+    plan.write_text(
+        "plan_format: 1\nname: my-a2a\nversion: 1.0.0\nscenario: A2A\ndescription: x\n"
+        "extends: a2a\nsections:\n  keyvalt:\n    enabled: true\n  automation:\n"
+        "    enabled: true\n",
+        encoding="utf-8",
+    )
+    code = cli.main(["validate", str(plan)])
+    problems = capsys.readouterr().out.splitlines()
+    assert code == 2
+    assert problems == [
+        f"{plan}:8:3: sections.keyvalt: section 'keyvalt' is neither declared by a parent "
+        "plan nor used here (did you mean 'keyvault'?)"
+    ]
