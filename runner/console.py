@@ -148,7 +148,12 @@ def advice_lines(result: CheckResult, width: int = 0) -> list[str]:
         for text in hints:
             if width:
                 lines += textwrap.wrap(
-                    text, max(width - 6, 40), initial_indent="  - ", subsequent_indent="    "
+                    text,
+                    max(width - 6, 40),
+                    initial_indent="  - ",
+                    subsequent_indent="    ",
+                    break_long_words=False,  # host names, URLs and paths stay whole
+                    break_on_hyphens=False,
                 )
             else:
                 lines.append(f"  - {text}")
@@ -199,9 +204,8 @@ def _subject(result: CheckResult) -> str:
     if result.endpoint is None:
         bad = result.status in (Status.FAIL, Status.ERROR)
         optional = " [optional]" if bad and not result.required else ""
-        step = result.step or ""
-        said = not step or step == result.check or result.check.startswith(f"{step}:")
-        return ("" if said else step) + optional
+        step = "" if _step_name(result) == result.check else str(result.step)
+        return step + optional
     optional = "" if result.required else " [optional]"
     where = f"{result.endpoint}{optional} ({result.host}:{result.port})"
     return f"{where} {result.route.label()}" if result.route else where

@@ -81,3 +81,21 @@ def test_advice_is_one_line_each_when_not_a_terminal(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("COLUMNS", "80")
     lines = printed(failure())
     assert lines[3:5] == ["        - First advice.", f"        - {LONG}"]
+
+
+def test_wrapping_keeps_host_names_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    host = "azgnrelay-eastus-l1.servicebus.windows.net"
+    result = CheckResult(
+        "tcp",
+        Status.FAIL,
+        "refused",
+        "refused",
+        hint=f"Allow {host} and pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com on 443.",
+        endpoint="x",
+        host=host,
+        port=443,
+    )
+    text = "\n".join(printed(result, stream=Terminal()))
+    assert host in text
+    assert "pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com" in text
