@@ -186,8 +186,23 @@ def _settings_lines(settings: Mapping[str, object]) -> list[str]:
     dns_text = ", ".join(map(str, dns)) if isinstance(dns, list) else str(dns)
     return [
         f"Routes: {routes}",
+        *_https_proxy_notes(settings),
         f"DNS: {dns_text}; TLS trust: {settings.get('ca_bundle')}; stage timeout "
         f"{settings.get('timeout')}s; deadline {settings.get('deadline')}s",
+    ]
+
+
+def _https_proxy_notes(settings: Mapping[str, object]) -> list[str]:
+    """A note per proxy written as https://, which is checked as a plain HTTP proxy."""
+    if settings.get("no_proxy"):
+        return []
+    named = (("cli_proxy", "--proxy"), ("env_proxy", "HTTPS_PROXY"))
+    urls = {label: str(settings.get(key) or "").split(" ")[0] for key, label in named}
+    return [
+        f"Note: {label} {url} is checked as an HTTP proxy (plain CONNECT, as for http://); "
+        "the ASR agent does not support an https:// proxy URL."
+        for label, url in urls.items()
+        if url.lower().startswith("https://")
     ]
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from runner import routing
 from runner.context import Context, ProxySetting
 from runner.kinds.base import StepOutcome
 from runner.model import Step
@@ -77,7 +78,7 @@ async def head_date(
     verify = ssl.create_default_context(cafile=ctx.ca_bundle)
     async with httpx.AsyncClient(
         verify=verify,
-        proxy=proxy.url if proxy else None,
+        proxy=routing.stage_url(proxy.url) if proxy else None,
         trust_env=False,
         timeout=httpx.Timeout(timeout),
     ) as client:

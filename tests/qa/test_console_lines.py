@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from runner.console import ConsoleSink, _table
+from runner.console import ConsoleSink, _settings_lines, _table
 from runner.results import CheckResult, Route, Status
 
 LONG = " ".join(["Allow the Storage service tag of the source region."] * 4)
@@ -99,3 +99,14 @@ def test_wrapping_keeps_host_names_whole(monkeypatch: pytest.MonkeyPatch) -> Non
     text = "\n".join(printed(result, stream=Terminal()))
     assert host in text
     assert "pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com" in text
+
+
+def test_an_https_proxy_url_gets_a_note() -> None:
+    settings = {"cli_proxy": "https://p.example:3128", "env_proxy": "http://e.example:8080"}
+    lines = _settings_lines(settings)
+    notes = [line for line in lines if line.startswith("Note: ")]
+    assert notes == [
+        "Note: --proxy https://p.example:3128 is checked as an HTTP proxy (plain CONNECT, as "
+        "for http://); the ASR agent does not support an https:// proxy URL."
+    ]
+    assert not any(line.startswith("Note: ") for line in _settings_lines({"no_proxy": True}))
