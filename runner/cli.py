@@ -23,7 +23,8 @@ examples:
   asrcheck run a2a --var source_region=japaneast --var target_region=japanwest \\
       --var storage_account=mycache
   asrcheck run plans/h2a.yaml --var region=westeurope --proxy http://10.0.0.4:3128
-  asrcheck run my-a2a.yaml --enable keyvault --json report.json
+  asrcheck run my-a2a.yaml --var source_region=japaneast --var target_region=japanwest \
+      --enable keyvault --var key_vault=adekv --json report.json
   asrcheck validate plans/*.yaml
   asrcheck show a2a --var source_region=eastus --var target_region=westus --format json
   asrcheck diff a2a ./my-a2a.yaml --var source_region=eastus --var target_region=westus
@@ -37,6 +38,7 @@ exit codes:
 
 environment:
   HTTPS_PROXY, NO_PROXY   proxy route, honored as curl does (--no-proxy to ignore)
+  ASRCHECK_PROXY_PASSWORD password of --proxy-user (asked for when not set)
   SSL_CERT_FILE           CA bundle to verify TLS against (--ca-bundle wins)
   NO_COLOR                no colors on the console
 """
@@ -80,7 +82,7 @@ def _positive_float(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0 < value <= 86400:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds: {text!r}")
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 86400 seconds: {text!r}")
     return value
 
 
@@ -106,7 +108,12 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run.add_argument("plan", help="built-in plan name (a2a, h2a) or a plan file")
     _add_plan_inputs(run)
     net = run.add_argument_group("network")
-    net.add_argument("--proxy", metavar="URL", help="also check through this HTTP proxy")
+    net.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="check through this HTTP proxy (instead of HTTPS_PROXY or direct; the ASR "
+        "agent's own proxy is checked as well)",
+    )
     net.add_argument(
         "--proxy-user",
         metavar="USER",
@@ -156,7 +163,12 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     out.add_argument("--output-dir", metavar="DIR", help="directory for the support log")
     out.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
-    out.add_argument("-v", "--verbose", action="store_true", help="print debug details")
+    out.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also print what each check observed (facts) and debug messages",
+    )
     out.add_argument("--no-color", action="store_true", help="no colors (also: NO_COLOR)")
 
 

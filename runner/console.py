@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Mapping
 from typing import TextIO
 
+from runner.diagnosis import dns_down
 from runner.events import RunInfo, RunReport
+from runner.reasons import REASONS
 from runner.redact import Redactor
 from runner.results import CheckResult, Status
 
@@ -57,6 +61,8 @@ class ConsoleSink:
         self.color = color
         self.quiet = quiet
         self.verbose = verbose
+        #: Hint lines are wrapped to this width on a terminal; 0 keeps one line per hint.
+        self.width = _terminal_width(self.stream)
         #: Set when the stream went away; the run goes on (the report is still written).
         self.closed = False
         #: (endpoint, route, detail) of skips already printed: later stages say the same.
@@ -104,13 +110,11 @@ class ConsoleSink:
         check = (
             f"{result.check}+" if result.status is Status.SKIP and result.endpoint else result.check
         )
-        self._print(f"{word} {check:6} {_subject(result)}: {result.detail}")
+        subject = _subject(result).strip()
+        self._print(f"{word} {check:6} {subject + ': ' if subject else ''}{result.detail}")
         if result.status in (Status.FAIL, Status.ERROR, Status.WARN):
-            self._print(f"      reason: {result.reason}")
-            if result.hint:
-                self._print(f"      what to do: {result.hint}")
-            if result.command:
-                self._print(f"      try by hand: {result.command}")
+            for line in advice_lines(result, width=self.width):
+                self._print(f"      {line}")
         if self.verbose and result.facts:
             self._print(f"      facts: {json.dumps(result.facts, sort_keys=True, default=str)}")
 
@@ -123,11 +127,47 @@ class ConsoleSink:
         self._print(
             f"\n{len(report.results)} checks in {report.duration_s:.1f}s: {shown or 'none'}"
         )
+        down = dns_down(report.results)
+        if down:
+            self._print(self._paint(_COLORS[Status.FAIL], down))
         if report.deadline_hit:
             self._print("The run's deadline cut it short: rerun with a larger --deadline.")
         verdict = report.verdict
         label = self._paint(_VERDICT_COLORS[verdict], f"VERDICT: {verdict.upper()}")
         self._print(f"{label}: {_VERDICTS[verdict]}")
+
+
+def advice_lines(result: CheckResult, width: int = 0) -> list[str]:
+    """The lines under a failure or warning: the reason with its meaning, what to do (one
+    bullet per hint line, wrapped to `width` when it is not 0) and the manual command."""
+    meaning = REASONS[result.reason].meaning if result.reason in REASONS else ""
+    lines = [f"reason: {result.reason}" + (f" - {meaning}" if meaning else "")]
+    hints = [line for line in result.hint.splitlines() if line.strip()]
+    if hints:
+        lines.append("what to do:")
+        for text in hints:
+            if width:
+                lines += textwrap.wrap(
+                    text,
+                    max(width - 6, 40),
+                    initial_indent="  - ",
+                    subsequent_indent="    ",
+                    break_long_words=False,  # host names, URLs and paths stay whole
+                    break_on_hyphens=False,
+                )
+            else:
+                lines.append(f"  - {text}")
+    if result.command:
+        lines.append(f"try by hand: {result.command}")
+    return lines
+
+
+def _terminal_width(stream: TextIO) -> int:
+    """The terminal's width (at most 120) when `stream` is one; 0 otherwise."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return 0
+    return min(shutil.get_terminal_size((100, 24)).columns, 120)
 
 
 def _settings_lines(settings: Mapping[str, object]) -> list[str]:
@@ -146,14 +186,41 @@ def _settings_lines(settings: Mapping[str, object]) -> list[str]:
     dns_text = ", ".join(map(str, dns)) if isinstance(dns, list) else str(dns)
     return [
         f"Routes: {routes}",
+        *_https_proxy_notes(settings),
         f"DNS: {dns_text}; TLS trust: {settings.get('ca_bundle')}; stage timeout "
         f"{settings.get('timeout')}s; deadline {settings.get('deadline')}s",
     ]
 
 
+def _https_proxy_notes(settings: Mapping[str, object]) -> list[str]:
+    """A note per proxy written as https://, which is checked as a plain HTTP proxy."""
+    if settings.get("no_proxy"):
+        return []
+    named = (("cli_proxy", "--proxy"), ("env_proxy", "HTTPS_PROXY"))
+    urls = {label: str(settings.get(key) or "").split(" ")[0] for key, label in named}
+    return [
+        f"Note: {label} {url} is checked as an HTTP proxy (plain CONNECT, as for http://); "
+        "the ASR agent does not support an https:// proxy URL."
+        for label, url in urls.items()
+        if url.lower().startswith("https://")
+    ]
+
+
+def _step_name(result: CheckResult) -> str:
+    """The step's id and check, without saying the same word twice: `clock` for step
+    `clock` check `clock`, `network:dns` for step `network`, `time-sync ntp` otherwise."""
+    step, check = result.step or "", result.check
+    if not step or step == check or check.startswith(f"{step}:"):
+        return check
+    return f"{step} {check}"
+
+
 def _subject(result: CheckResult) -> str:
     if result.endpoint is None:
-        return result.step or result.check
+        bad = result.status in (Status.FAIL, Status.ERROR)
+        optional = " [optional]" if bad and not result.required else ""
+        step = "" if _step_name(result) == result.check else str(result.step)
+        return step + optional
     optional = "" if result.required else " [optional]"
     where = f"{result.endpoint}{optional} ({result.host}:{result.port})"
     return f"{where} {result.route.label()}" if result.route else where
@@ -165,7 +232,7 @@ def _table(results: tuple[CheckResult, ...]) -> list[str]:
     steps: list[str] = []
     for r in results:
         if r.endpoint is None:
-            steps.append(f"  {r.step or r.check} {r.check}: {r.status.value} ({r.reason})")
+            steps.append(f"  {_step_name(r)}: {r.status.value} ({r.reason})")
             continue
         name = r.endpoint if r.required else f"{r.endpoint} (optional)"
         key = (name, r.route.label() if r.route else "")

@@ -18,6 +18,24 @@ from runner.results import CheckResult, Route, Status
 _SKIP_CODES = ("skipped", "not-applicable", "missing-input")
 #: Stages where the endpoint's service tag is worth naming in the hint.
 _NETWORK_STAGES = ("tcp", "proxy", "tls", "http")
+#: Reasons where the path is open and something else is wrong: firewall advice would mislead.
+_NOT_THE_PATH = frozenset(
+    {
+        "proxy-auth-required",
+        "proxy-unreachable",
+        "proxy-auth-unsupported",
+        "cert-expired",
+        "tls-protocol",
+        "tls-intercepted",
+        "cert-untrusted",
+        "deadline",
+        "interrupted",
+        "internal-error",
+        "skipped",
+        "not-applicable",
+        "missing-input",
+    }
+)
 
 
 @dataclass
@@ -35,7 +53,9 @@ class Job:
     ) -> CheckResult:
         """A result of this job; hints are added for everything but a pass."""
         extra = kw.pop("hint", "")
-        text = "" if status is Status.PASS else hint(check, reason, self.endpoint, extra)
+        failed = status in (Status.FAIL, Status.ERROR)
+        endpoint = self.endpoint if failed else None
+        text = "" if status is Status.PASS else hint(check, reason, endpoint, extra)
         return replace(
             self.template, check=check, status=status, reason=reason, detail=detail, hint=text, **kw
         )
@@ -46,8 +66,8 @@ class Job:
         word = {"deadline": "the run's deadline", "interrupted": "the interruption"}[reason]
         out = []
         for index, check in enumerate(missing):
-            running = index == 0 and reason == "deadline" and self.started
-            status = Status.ERROR if running else Status.SKIP
+            running = index == 0 and self.started
+            status = Status.ERROR if running and reason == "deadline" else Status.SKIP
             detail = f"not finished before {word}" if running else f"not run because of {word}"
             out.append(self.result(check, status, reason, detail))
         return out
@@ -66,19 +86,24 @@ class Recorder:
 
 
 def hint(check: str, reason: str, endpoint: Endpoint | None, extra: str) -> str:
-    """The reason's hint, the stage's own, then the endpoint's remediation text."""
+    """What to do, one piece of advice per line: the reason's hint, the stage's own, then
+    (for failures: `endpoint` given) the endpoint's remediation text (its firewall advice
+    only where a firewall can be the cause; on DNS failures only for names that must resolve
+    privately, whose text is about DNS zones), its ASR error codes and what is uncertain."""
     parts = [hint_for(reason) if reason in REASONS else "", extra]
     if endpoint is not None:
-        parts.append(endpoint.hint or "")
-        if endpoint.wildcard and check in _NETWORK_STAGES:
-            parts.append(f"This host stands for {endpoint.wildcard}: allow that name pattern.")
-        if endpoint.service_tag and check in _NETWORK_STAGES:
-            parts.append(f"Allow service tag {endpoint.service_tag} (TCP {endpoint.port}).")
+        if reason not in _NOT_THE_PATH and (check != "dns" or endpoint.address == "private"):
+            parts.append(endpoint.hint or "")
+        if reason not in _NOT_THE_PATH and check in _NETWORK_STAGES:
+            if endpoint.wildcard:
+                parts.append(f"This host stands for {endpoint.wildcard}: allow that name pattern.")
+            if endpoint.service_tag:
+                parts.append(f"Allow service tag {endpoint.service_tag} (TCP {endpoint.port}).")
         if endpoint.error_codes:
-            parts.append(f"Error codes this causes: {', '.join(endpoint.error_codes)}.")
+            parts.append(f"ASR error codes this causes: {', '.join(endpoint.error_codes)}.")
         if endpoint.uncertain:
             parts.append(f"Note: {endpoint.uncertain}")
-    return " ".join(p for p in parts if p)
+    return "\n".join(" ".join(p.split()) for p in parts if p.strip())
 
 
 def skip_reason(text: str | None) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from runner.extends import is_builtin_name, load_tree
 from runner.hostname import host_problem
 from runner.model import Endpoint, Plan, Section, Step
 from runner.source import SourceMap, dotted, problem
-from runner.variables import Var, declare
+from runner.variables import Var, bad_default, declare
 
 _CHAIN = ("dns", "tcp", "tls", "http")
 
@@ -48,11 +48,13 @@ def load_plan(
     problems = validation.check_kinds(data, smap)
     switched, found = sections.switch(data.get("sections") or {}, enable, disable)
     problems += found
-    decl, values, found = _variables(
+    decl, values, found, rejected = _variables(
         data, smap, variables, var_files, use_providers=use_providers, require_vars=require_vars
     )
     problems += found
+    # A refused value is reported once, where it was given: not again in every use of it.
     quiet = {n for n, v in values.items() if v is None and (decl[n].required or not require_vars)}
+    quiet |= rejected
     sub = Substituter(values, data.get("tables") or {}, smap, quiet_missing=quiet)
     defaults = sub.tree(data.get("defaults") or {}, ("defaults",))
     unresolved_defaults = {dotted(path) for path in sub.unresolved}
@@ -60,6 +62,7 @@ def load_plan(
     steps = expand.expand_steps(data.get("steps") or [], sub)
     problems += sub.problems
     problems += sections.apply(endpoints + steps, switched, smap)
+    problems += sections.undescribed_unused(data, smap)
     problems += _check_resolved(defaults, unresolved_defaults, endpoints, steps, smap)
     if problems:
         raise PlanError(_sorted(problems))
@@ -74,14 +77,22 @@ def _variables(
     *,
     use_providers: bool,
     require_vars: bool,
-) -> tuple[dict[str, Var], dict[str, Any], list[Problem]]:
-    """Declared variables, their final values, and the problems found on the way."""
+) -> tuple[dict[str, Var], dict[str, Any], list[Problem], set[str]]:
+    """Declared variables, their final values, the problems found on the way, and the
+    names whose given or default value was refused."""
     decl, problems = declare(data, smap)
-    given = var_input.gather(decl, data.get("tables") or {}, flags, var_files)
+    tables = data.get("tables") or {}
+    given = var_input.gather(decl, tables, flags, var_files)
+    rejected = given.rejected | {n for n, var in decl.items() if bad_default(var, tables)}
     values, found = var_input.finish(
-        decl, given.values, smap, use_providers=use_providers, require_vars=require_vars
+        decl,
+        given.values,
+        smap,
+        use_providers=use_providers,
+        require_vars=require_vars,
+        rejected=rejected,
     )
-    return decl, values, problems + given.problems + found
+    return decl, values, problems + given.problems + found, rejected
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

@@ -29,9 +29,11 @@ _ALL = (
     _r(
         "nxdomain",
         "dns",
-        "The name does not exist (NXDOMAIN).",
-        "Check the spelling (storage account name, region); with custom DNS, make sure it "
-        "forwards to Azure DNS (168.63.129.16) or public DNS. ASR reports 151037/151195.",
+        "The resolver says the name does not exist (NXDOMAIN or no such name).",
+        "If well-known public names fail too, this machine's DNS cannot resolve public "
+        "names: with custom DNS, make it forward to Azure DNS (168.63.129.16) or public DNS. "
+        "Otherwise check the spelling of the names you gave (--var). ASR reports "
+        "151037/151195.",
     ),
     _r(
         "no-answer",
@@ -76,13 +78,13 @@ _ALL = (
         "refused",
         "tcp",
         "The connection was refused (RST).",
-        "Something on the path actively rejects port 443: check the firewall or NVA rules.",
+        "Something on the path actively rejects this port: check the firewall or NVA rules.",
     ),
     _r(
         "tcp-timeout",
         "tcp",
         "The connection did not complete in time (packets dropped).",
-        "Outbound TCP 443 is silently dropped: allow it in the NSG (service tag), Azure "
+        "Outbound TCP to this port is silently dropped: allow it in the NSG (service tag), Azure "
         "Firewall or NVA.",
     ),
     _r(
@@ -115,7 +117,7 @@ _ALL = (
         "proxy-denied",
         "proxy",
         "The proxy refused the CONNECT request (403).",
-        "Ask the proxy team to allow CONNECT to this host on port 443.",
+        "Ask the proxy team to allow CONNECT to this host and port.",
     ),
     _r(
         "proxy-upstream-error",

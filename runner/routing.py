@@ -69,10 +69,20 @@ def _curl_matches(host: str, entry: str) -> bool:
     return host == entry or host.endswith("." + entry)
 
 
+def stage_url(url: str) -> str:
+    """The proxy URL the stages talk to: `http://` for one written without a scheme
+    ("10.0.0.4:3128", as ProxyInfo.conf may write it) and for `https://` (every stage sends
+    a plain CONNECT to the proxy, so that all of them check the same thing)."""
+    if "://" not in url:
+        return f"http://{url}"
+    scheme, _, rest = url.partition("://")
+    return f"http://{rest}" if scheme.lower() == "https" else url
+
+
 def _proxy_route(setting: ProxySetting, why: str, agent: bool = False) -> RoutePlan:
-    if "://" not in setting.url:  # "10.0.0.4:3128", as ProxyInfo.conf may write it
-        setting = replace(setting, url=f"http://{setting.url}")
-    route = Route(kind="proxy", proxy=mask_url(setting.url), source=setting.source, why=why)
+    shown = setting.url if "://" in setting.url else f"http://{setting.url}"
+    setting = replace(setting, url=stage_url(setting.url))
+    route = Route(kind="proxy", proxy=mask_url(shown), source=setting.source, why=why)
     return RoutePlan(replace(route, agent=agent), setting)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -59,4 +60,24 @@ def apply(items: list[Item], switched: Sequence[Section], smap: SourceMap) -> li
         elif not section.enabled:
             how = "by --disable" if section.why == "--disable" else "by default"
             item.skip_reason = f"section {name!r} is off {how} (turn on with --enable {name})"
+    return problems
+
+
+def undescribed_unused(data: Mapping[str, Any], smap: SourceMap) -> list[Problem]:
+    """A section with no description that no endpoint or step names: a child plan switching
+    a section its parent does not have, most likely a misspelled name (`keyvalt`)."""
+    used = {
+        entry.get("section")
+        for key in ("endpoints", "steps")
+        for entry in data.get(key) or []
+        if isinstance(entry, Mapping)
+    }
+    problems = []
+    for name, spec in (data.get("sections") or {}).items():
+        if name in used or (isinstance(spec, Mapping) and spec.get("description")):
+            continue
+        close = difflib.get_close_matches(name, sorted(n for n in used if n), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        message = f"section {name!r} is neither declared by a parent plan nor used here{hint}"
+        problems.append(problem(smap, ("sections", name), message, key=True))
     return problems

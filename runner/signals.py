@@ -21,8 +21,10 @@ _SIGNALS = tuple(
 )
 
 
-def install(stop: asyncio.Event) -> Callable[[], None]:
+def install(stop: asyncio.Event, on_first: Callable[[], None] | None = None) -> Callable[[], None]:
     """Makes SIGINT and SIGTERM set `stop`; returns a function restoring the old handlers.
+
+    `on_first` is called on the first signal (e.g. to tell the user the run is stopping).
 
     Must be called from the running loop's thread (the main thread). The first signal asks
     the engine to stop (it reports unfinished checks as interrupted and still writes every
@@ -47,6 +49,9 @@ def install(stop: asyncio.Event) -> Callable[[], None]:
             restore()
             return
         stop.set()
+        if on_first is not None:
+            with contextlib.suppress(Exception):  # a notice must never break the stop
+                on_first()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         loop.call_soon_threadsafe(on_stop)

@@ -123,7 +123,8 @@ def result_block(result: CheckResult, with_facts: bool = True, where: bool = Fal
     if result.command:
         lines.append(f"    manual command: {result.command}")
     if result.hint and result.status is not Status.PASS:
-        lines.append(f"    hint: {result.hint}")
+        lines.append("    what to do:")
+        lines += [f"      - {line}" for line in result.hint.splitlines() if line.strip()]
     if with_facts:
         lines += _fact_lines(result.facts)
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from runner.diagnosis import dns_down
 from runner.events import RunReport
 from runner.results import CheckResult, Status
 from runner.supportlog_render import heading
@@ -20,8 +21,12 @@ def _line(result: CheckResult) -> str:
     where = result.endpoint or result.step or "-"
     route = f" via {result.route.label()}" if result.route else ""
     text = f"  - {where} {result.check}{route}: {result.detail}\n"
+    text += f"      reason: {result.reason}\n"
     if result.hint:
-        text += f"      what to do: {result.hint}\n"
+        text += "      what to do:\n"
+        text += "".join(f"        - {line}\n" for line in result.hint.splitlines() if line.strip())
+    if result.command:
+        text += f"      try by hand: {result.command}\n"
     return text
 
 
@@ -64,6 +69,8 @@ def summary(report: RunReport, json_path: str | None = None) -> str:
     warned = [r for r in finished if r.status is Status.WARN]
     counts = ", ".join(f"{name} {count}" for name, count in report.counts().items())
     text = heading(7) + f"Verdict: {report.verdict.upper()} ({counts})\n\n"
+    down = dns_down(results)
+    text += f"{down}\n\n" if down else ""
     text += _group("Failed checks", [r for r in bad if r.required])
     text += _group("Failed optional checks (warnings)", [r for r in bad if not r.required])
     text += _group("Warnings and findings", warned)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ class Given:
 
     values: dict[str, Any]
     problems: list[Problem]
+    #: Names given with a value that was rejected (already reported, not "missing").
+    rejected: set[str] = field(default_factory=set)
 
 
 def gather(
@@ -56,6 +58,7 @@ def gather(
         error = error or check_value(var, value, tables)
         if error:
             given.problems.append(Problem(f"--var {name}: {error}"))
+            given.rejected.add(name)
         else:
             given.values[name] = value
     return given
@@ -79,6 +82,7 @@ def _read_var_file(
         wrong = wrong or check_value(var, value, tables)
         if wrong:
             given.problems.append(problem(smap, (key,), wrong))
+            given.rejected.add(key)
         else:
             given.values[key] = value
 
@@ -90,13 +94,21 @@ def finish(
     *,
     use_providers: bool,
     require_vars: bool,
+    rejected: Set[str] = frozenset(),
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """Final values: given > provider > default. Missing values are None (lists: [])."""
+    """Final values: given > provider > default. Missing values are None (lists: []).
+
+    `rejected` names (a value given or defaulted but refused, already reported) are None
+    and not reported again as missing.
+    """
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     for name, var in decl.items():
         if name in given:
             values[name] = given[name]
+            continue
+        if name in rejected:
+            values[name] = None
             continue
         value = _provided(var) if use_providers else None
         if value is None and var.default is not MISSING:
@@ -124,10 +136,12 @@ def _missing(var: Var, use_providers: bool) -> str:
     flag = f"--var {var.name}=VALUE"
     if var.default_from and not use_providers:
         return (
-            f"variable {var.name!r} not given (would be read from {var.default_from} at run time)"
+            f"variable {var.name!r} not given; give {flag} "
+            f"(asrcheck run would read it from {var.default_from})"
         )
     if var.default_from:
         return (
-            f"variable {var.name!r} not given and {var.default_from} did not tell it; give {flag}"
+            f"variable {var.name!r} not given, and {var.default_from} could not provide it "
+            f"on this machine; give {flag}"
         )
     return f"required variable {var.name!r} not given; give {flag}"

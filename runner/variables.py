@@ -62,12 +62,18 @@ def declare(data: Mapping[str, Any], smap: SourceMap) -> tuple[dict[str, Var], l
             secret=bool(spec.get("secret", False)),
             default_from=spec.get("default_from"),
         )
-        if var.default is not MISSING:
-            value, wrong = from_yaml(var, var.default)
-            wrong = wrong or check_value(var, value, tables)
-            if wrong:
-                problems.append(problem(smap, (*path, "default"), wrong))
+        wrong = bad_default(var, tables)
+        if wrong:
+            problems.append(problem(smap, (*path, "default"), wrong))
     return found, problems
+
+
+def bad_default(var: Var, tables: Mapping[str, Any]) -> str | None:
+    """Why the variable's default is not allowed, or None (also for no default)."""
+    if var.default is MISSING:
+        return None
+    value, wrong = from_yaml(var, var.default)
+    return wrong or check_value(var, value, tables)
 
 
 def _pattern(text: str | None) -> tuple[re.Pattern[str] | None, str | None]:

@@ -10,8 +10,8 @@ from runner import registry
 def main(args: argparse.Namespace) -> int:
     del args
     for title, kinds in (
-        ("stages (endpoint chain:)", registry.STAGES),
-        ("steps (kind:)", registry.STEPS),
+        ("Stages (the names an endpoint's `chain:` lists)", registry.STAGES),
+        ("Step kinds (a step's `kind:`)", registry.STEPS),
     ):
         print(f"{title}:")
         if not kinds:

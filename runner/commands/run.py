@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from loguru import logger
 
@@ -97,7 +97,7 @@ async def _run(
     plan: Plan, ctx: Context, sink: Sink, args: argparse.Namespace, info: RunInfo
 ) -> RunReport:
     stop = asyncio.Event()
-    restore = signals.install(stop)
+    restore = signals.install(stop, lambda: _interrupt_notice(_console_stream(args)))
     try:
         return await engine.run_plan(
             plan,
@@ -110,6 +110,17 @@ async def _run(
         )
     finally:
         restore()
+
+
+#: Printed on the first Ctrl+C / SIGTERM, on a line of its own (after the terminal's ^C).
+INTERRUPT_NOTICE = (
+    "Interrupted: stopping; unfinished checks are reported as interrupted, and the support "
+    "log and JSON report are still written. Press Ctrl+C twice more to quit at once."
+)
+
+
+def _interrupt_notice(stream: TextIO) -> None:
+    print(f"\n{INTERRUPT_NOTICE}", file=stream, flush=True)
 
 
 def _console_stream(args: argparse.Namespace) -> TextIO:
@@ -188,6 +199,15 @@ def _ca_bundle(given: str | None, env: Mapping[str, str]) -> str | None:
     return given or env.get("SSL_CERT_FILE") or None
 
 
+def _port_ok(parts: SplitResult) -> bool:
+    """False for a port that is not a number from 1 to 65535 (`host:abc`, `host:0`)."""
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    return port is None or 0 < port < 65536
+
+
 def _cli_proxy(
     args: argparse.Namespace, env: Mapping[str, str], redactor: Redactor
 ) -> ProxySetting | None:
@@ -197,7 +217,7 @@ def _cli_proxy(
         return None
     url = args.proxy if "://" in args.proxy else f"http://{args.proxy}"
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or not _port_ok(parts):
         raise UsageError(f"--proxy {mask_url(url)!r}: expected http://HOST:PORT")
     if args.proxy_user:
         password = env.get(PASSWORD_ENV) or getpass.getpass(

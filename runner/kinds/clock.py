@@ -11,12 +11,14 @@ judged (warn, with the network reason): the endpoint checks report the connectiv
 
 from __future__ import annotations
 
+import os
 import ssl
 import time
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from runner import routing
 from runner.context import Context, ProxySetting
 from runner.kinds.base import StepOutcome
 from runner.model import Step
@@ -76,7 +78,7 @@ async def head_date(
     verify = ssl.create_default_context(cafile=ctx.ca_bundle)
     async with httpx.AsyncClient(
         verify=verify,
-        proxy=proxy.url if proxy else None,
+        proxy=routing.stage_url(proxy.url) if proxy else None,
         trust_env=False,
         timeout=httpx.Timeout(timeout),
     ) as client:
@@ -84,6 +86,30 @@ async def head_date(
         response = await client.head(url)
         after = time.time()
     return response.headers.get("date"), (before + after) / 2
+
+
+def _why(error: BaseException) -> str:
+    """`ConnectError: All connection attempts failed (Connection refused)`: the error, and
+    the operating system's words from the OSError underneath, when there is one."""
+    text = str(error).strip()
+    shown = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    inner: BaseException | None = error
+    seen = 0
+    while inner is not None and seen < 8:  # bounded: chains can loop
+        words = _os_words(inner)
+        if words and words not in shown:
+            return f"{shown} ({words})"
+        inner, seen = inner.__cause__ or inner.__context__, seen + 1
+    return shown
+
+
+def _os_words(error: BaseException | None) -> str:
+    """ "Connection refused" for an OSError with a system errno; its own text otherwise."""
+    if not isinstance(error, OSError):
+        return ""
+    if isinstance(error.errno, int) and error.errno > 0:
+        return os.strerror(error.errno)
+    return error.strerror or ""
 
 
 async def run(step: Step, ctx: Context) -> list[StepOutcome]:
@@ -117,9 +143,10 @@ async def run(step: Step, ctx: Context) -> list[StepOutcome]:
                 "clock",
                 Status.WARN,
                 "http-error",
-                f"{host}: {type(error).__name__}: clock not checked",
+                f"clock not checked: could not read the time from {host}: {_why(error)}",
                 command,
                 facts,
+                hint=f"The checks of {host} show why it cannot be reached.",
             )
         ]
     if not header:

@@ -58,13 +58,42 @@ async def _with_system(probe: Probe) -> StageOutcome:
     except asyncio.TimeoutError:
         return _failure("dns-timeout", f"no answer within {probe.timeout:g}s", command)
     except socket.gaierror as error:
-        return _failure(_gai_reason(error), f"system resolver: {error.strerror}", command)
+        return _system_failure(error, command)
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     facts: dict[str, Any] = {
         "resolver": "system",
         "note": "the system resolver does not report CNAMEs, TTLs or the answering server",
     }
     return _judge(probe, addresses, facts, time.monotonic() - start, command)
+
+
+#: The system resolver reports "no such name" for NXDOMAIN, and also when the DNS server
+#: (or a stub in front of it) answers that for everything it cannot resolve: it cannot tell.
+SYSTEM_NXDOMAIN_DETAIL = (
+    "the name does not exist, or this machine's DNS server cannot resolve it "
+    "(the system resolver does not say which)"
+)
+SYSTEM_NXDOMAIN_HINT = (
+    "To see the DNS server's own answer, rerun with --dns-server and the server from "
+    "/etc/resolv.conf (Windows: ipconfig /all), or compare with --dns-server 168.63.129.16 "
+    "(Azure DNS, on an Azure VM)."
+)
+
+
+def _system_failure(error: socket.gaierror, command: str) -> StageOutcome:
+    """A failed system lookup, worded as honestly as getaddrinfo's answer allows."""
+    reason = _gai_reason(error)
+    detail = f"system resolver: {error.strerror}"
+    if reason != "nxdomain":
+        return _failure(reason, detail, command)
+    return StageOutcome(
+        status=Status.FAIL,
+        reason=reason,
+        detail=f"{detail}: {SYSTEM_NXDOMAIN_DETAIL}",
+        command=command,
+        facts={"resolver": "system", "gai_error": error.errno},
+        hint=SYSTEM_NXDOMAIN_HINT,
+    )
 
 
 def _gai_reason(error: socket.gaierror) -> str:

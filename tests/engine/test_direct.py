@@ -96,7 +96,7 @@ def test_tcp_refused_blackholed_and_reset(ctx_for, monkeypatch):
         report = run(plan, ctx_for(dns))
     refused = by_check(report, "refused")["tcp"]
     assert refused.reason == "refused"
-    assert refused.hint.startswith("Something on the path actively rejects port 443")
+    assert refused.hint.startswith("Something on the path actively rejects this port")
     assert "This host stands for *.a.test" in refused.hint
     assert "Allow service tag Tag.X" in refused.hint
     assert by_check(report, "hole")["tcp"].reason == "tcp-timeout"

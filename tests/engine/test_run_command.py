@@ -104,7 +104,7 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     verdict = "VERDICT: FAIL: a required check failed: fix the failures above"
     assert f"{verdict} (see 'what to do' under each)\n" in console
     assert console.rstrip().endswith("Script Completed")
-    assert "Error codes this causes: 151196." in console
+    assert "ASR error codes this causes: 151196." in console
     assert "\033[" not in console
     report = validate(json.loads(out.read_text()))
     assert report["summary"]["verdict"] == "fail" and report["summary"]["exit_code"] == 1

@@ -164,7 +164,8 @@ def test_provider_used_only_when_asked(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(PlanError) as caught:
         load_plan(plan_file)
     assert _messages(caught.value) == [
-        "variable 'region' not given (would be read from test-region at run time)"
+        "variable 'region' not given; give --var region=VALUE "
+        "(asrcheck run would read it from test-region)"
     ]
     assert calls == [1]
     load_plan(plan_file, require_vars=False)
@@ -176,7 +177,8 @@ def test_provider_that_cannot_tell(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     with pytest.raises(PlanError) as caught:
         load_plan(_plan_with_provider(tmp_path), use_providers=True)
     assert _messages(caught.value) == [
-        "variable 'region' not given and test-region did not tell it; give --var region=VALUE"
+        "variable 'region' not given, and test-region could not provide it on this machine; "
+        "give --var region=VALUE"
     ]
 
 
