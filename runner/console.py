@@ -120,8 +120,13 @@ class ConsoleSink:
 
     def finished(self, report: RunReport) -> None:
         self._print()
-        for line in _table(report.results):
-            self._print(line)
+        if self.quiet:  # no table: one line per failed check, then the verdict
+            for result in report.results:
+                if result.status in (Status.FAIL, Status.ERROR):
+                    self._print(f"failed: {result.check} {_subject(result)}: {result.reason}")
+        else:
+            for line in _table(report.results):
+                self._print(line)
         counts = report.counts()
         shown = ", ".join(f"{counts[s.value]} {s.value}" for s in Status if counts[s.value])
         self._print(

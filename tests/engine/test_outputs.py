@@ -94,6 +94,9 @@ def test_console_lines_table_and_verdict():
 def test_quiet_verbose_and_color():
     quiet = _print(_report(interrupted=True), quiet=True)
     assert "FAIL  proxy" not in quiet and "VERDICT: INTERRUPTED" in quiet
+    assert "fail:proxy-denied" not in quiet  # no table
+    assert "failed: proxy blob (x.blob.core.windows.net:443)" in quiet
+    assert "proxy-denied" in quiet
     verbose = _print(_report(), verbose=True)
     assert '      facts: {"offset_s": 0.1}' in verbose
     colored = _print(_report(), color=True)
