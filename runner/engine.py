@@ -66,9 +66,10 @@ async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
     return answer
 
 
-def _stage_result(
-    job: jobs.Job, name: str, outcome: StageOutcome, started: str, took: float
+def _outcome_result(
+    job: jobs.Job, name: str, outcome: StageOutcome | StepOutcome, started: str, took: float
 ) -> CheckResult:
+    """A finished stage's or step's outcome as the job's result."""
     return job.result(
         name,
         outcome.status,
@@ -111,7 +112,7 @@ async def _chain(
             outcome.status,
             outcome.reason,
         )
-        rec.emit(job, _stage_result(job, name, outcome, started, time.monotonic() - clock))
+        rec.emit(job, _outcome_result(job, name, outcome, started, time.monotonic() - clock))
         state.update(outcome.state)
         if outcome.status in (Status.FAIL, Status.ERROR):
             failed = name
@@ -131,18 +132,7 @@ async def _step(job: jobs.Job, step: Step, ctx: Context, rec: jobs.Recorder) -> 
     took = time.monotonic() - clock
     job.expected = [outcome.check for outcome in answer]
     for outcome in answer:
-        result = job.result(
-            outcome.check,
-            outcome.status,
-            outcome.reason,
-            outcome.detail,
-            hint=outcome.hint,
-            command=outcome.command,
-            duration_s=took,
-            started_at=started,
-            facts=dict(outcome.facts),
-        )
-        rec.emit(job, result)
+        rec.emit(job, _outcome_result(job, outcome.check, outcome, started, took))
 
 
 def _plan_jobs(
