@@ -139,7 +139,10 @@ class ConsoleSink:
             self._print("The run's deadline cut it short: rerun with a larger --deadline.")
         verdict = report.verdict
         label = self._paint(_VERDICT_COLORS[verdict], f"VERDICT: {verdict.upper()}")
-        self._print(f"{label}: {_VERDICTS[verdict]}")
+        words = _VERDICTS[verdict]
+        if self.quiet and verdict == "fail":  # the advice was not printed: say where it is
+            words = "a required check failed: the support log says what to do for each"
+        self._print(f"{label}: {words}")
 
 
 def advice_lines(result: CheckResult, width: int = 0) -> list[str]:
