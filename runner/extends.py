@@ -65,10 +65,15 @@ def _builtins() -> str:
 
 
 def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> Tree:
-    data, smap = source.load_file(path, name)
-    found = validation.located_plan_problems(data, smap)
-    problems = [item for _, item in found]
-    quarantine = prune(data, [where for where, _ in found if where is not None])
+    notes = source.Notes()
+    data, smap = source.load_file(path, name, notes)
+    found = [
+        (where, item)
+        for where, item in validation.located_plan_problems(data, smap)
+        if not _follows(where, item, notes)
+    ]
+    problems = [*notes.problems, *(item for _, item in found)]
+    quarantine = prune(data, [*notes.dropped, *(where for where, _ in found if where)])
     parent_ref = data.get("extends")
     if quarantine.extends:  # without its parent, the rest of the plan cannot be checked
         raise PlanError(validation.ordered(problems))
@@ -88,6 +93,14 @@ def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> Tree:
         raise PlanError(validation.ordered([*problems, *parent.problems]))
     merged, merged_map, found_merging = merge(parent.data, parent.smap, data, smap)
     return Tree(merged, merged_map, [*problems, *found_merging], quarantine)
+
+
+def _follows(where: DataPath | None, item: Problem, notes: source.Notes) -> bool:
+    """Whether a schema problem only follows from a problem the YAML loader reported: a
+    refused value (None in the tree), or a key missing from a mapping that lost keys."""
+    if where is None:
+        return item.path in {source.dotted(path) for path in notes.incomplete}
+    return any(path and where[: len(path)] == path for path in notes.dropped)
 
 
 def _check_parent(ref: str, path: Path, chain: list[tuple[Path, str]], smap: SourceMap) -> None:
