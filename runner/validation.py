@@ -15,7 +15,7 @@ from jsonschema.exceptions import ValidationError
 
 from runner import registry
 from runner.errors import Problem
-from runner.schema import NAME, REF, SEMVER, SLUG, plan_schema
+from runner.schema import ENDPOINT_ID, NAME, REF, SEMVER, SLUG, plan_schema
 from runner.source import DataPath, SourceMap, problem
 
 _VALIDATORS: dict[bool, Draft202012Validator] = {}
@@ -132,6 +132,7 @@ _PATTERNS = {
     NAME: "a name of letters, digits and '_'",
     r"^https?://\S+$": "an http(s) URL",
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date (YYYY-MM-DD)",
+    ENDPOINT_ID: "an id of lowercase letters, digits, '-' and ${variables}",
 }
 
 
