@@ -200,7 +200,7 @@ class Substituter:
         return Item(data, origin, reason, unresolved)
 
 
-def expand_endpoints(raw: Sequence[dict[str, Any]], sub: Substituter) -> list[Item]:
+def expand_endpoints(raw: Sequence[Any], sub: Substituter) -> list[Item]:
     """Substitutes endpoints and expands each `for_each` into one endpoint per element."""
     items: list[Item] = []
     for index, endpoint in enumerate(raw):
@@ -249,7 +249,7 @@ def _when_empty(endpoint: dict[str, Any], origin: DataPath, sub: Substituter) ->
     return item
 
 
-def expand_steps(raw: Sequence[dict[str, Any]], sub: Substituter) -> list[Item]:
+def expand_steps(raw: Sequence[Any], sub: Substituter) -> list[Item]:
     """Substitutes every step."""
     return [
         sub.item_of(step, ("steps", index), _NO_ITEM)

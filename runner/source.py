@@ -241,9 +241,7 @@ def _compose(text: str, file: str) -> Any:
     return node
 
 
-def load_text(
-    text: str, file: str, notes: Notes | None = None
-) -> tuple[dict[str, Any], SourceMap]:
+def load_text(text: str, file: str, notes: Notes | None = None) -> tuple[dict[str, Any], SourceMap]:
     """Parses one YAML document that must be a mapping; raises PlanError with every problem.
     With `notes`, problems that still leave a tree (duplicate keys, unsupported tags) go
     there instead."""
