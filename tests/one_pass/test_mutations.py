@@ -25,6 +25,8 @@ from runner.source import DataPath, dotted
 #: (a mapping is not replaced by another mapping, nor a list by a list: that would only
 #: take its content away, and what then goes missing elsewhere is a real problem).
 _WRONG: tuple[Any, ...] = (7.5, [{"x": 1}], {"x": [1]})
+#: A plan that extends a built-in one (as in the README), adding and removing endpoints.
+_CHILD = Path(__file__).parent / "data" / "child.yaml"
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 #: The part of a plan a problem at a path belongs to.
@@ -79,6 +81,9 @@ def _check(plan: Path, path: DataPath, value: Any, tmp_path: Path) -> None:
         assert error.problems, path
         for problem in error.problems:
             assert problem.location is not None, (path, str(problem))
+            assert problem.location.file == str(spoiled), (dotted(path), value, str(problem))
+            if "extends" in data:  # paths are those of the merged plan: the file is enough
+                continue
             inside = problem.path == unit or problem.path.startswith((unit + ".", unit + "["))
             assert inside, (dotted(path), value, str(problem))
 
@@ -87,7 +92,7 @@ def _cases() -> list[Any]:
     """Each kind of place once per plan: `endpoints[*].port` only in the first endpoint
     that has a port (and so on), to keep the test quick."""
     cases = []
-    for plan in sorted(resources.plans_dir().glob("*.yaml")):
+    for plan in [*sorted(resources.plans_dir().glob("*.yaml")), _CHILD]:
         seen = set()
         for path in _paths(_parsed(plan)):
             shape = tuple("*" if isinstance(key, int) else key for key in path)
