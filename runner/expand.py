@@ -8,7 +8,7 @@ entry makes the endpoint or step not applicable. `$${` writes a literal `${`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,12 +63,18 @@ class Substituter:
         smap: SourceMap,
         *,
         quiet_missing: set[str],
+        rejected_vars: Container[str] = (),
+        rejected_tables: Container[str] = (),
     ) -> None:
         self.values = values
         self.tables = tables
         self.smap = smap
         #: Variables without a value whose uses are left unresolved without a problem.
         self.quiet_missing = quiet_missing
+        #: Variables and tables whose declaration was refused: uses are left unresolved,
+        #: quietly (the declaration's problem is reported, not each use of it).
+        self.rejected_vars = rejected_vars
+        self.rejected_tables = rejected_tables
         self.problems: list[Problem] = []
         self.item: Any = _NO_ITEM
         self.unresolved: set[DataPath] = set()
@@ -140,6 +146,8 @@ class Substituter:
     def _variable(self, name: str, path: DataPath) -> Any:
         if name == "item" and self.item is not _NO_ITEM:
             return self.item
+        if name not in self.values and name in self.rejected_vars:
+            return UNRESOLVED
         if name not in self.values:
             where = " (${item} exists only in a for_each endpoint)" if name == "item" else ""
             message = f"undefined variable {name!r}{where or suggest(name, self.values)}"
@@ -158,6 +166,8 @@ class Substituter:
         if key is UNRESOLVED:
             return UNRESOLVED
         table = self.tables.get(table_name)
+        if table is None and table_name in self.rejected_tables:
+            return UNRESOLVED
         if table is None:
             message = f"unknown table {table_name!r}{suggest(table_name, self.tables)}"
             self.problems.append(problem(self.smap, path, message))
@@ -190,10 +200,12 @@ class Substituter:
         return Item(data, origin, reason, unresolved)
 
 
-def expand_endpoints(raw: Sequence[dict[str, Any]], sub: Substituter) -> list[Item]:
+def expand_endpoints(raw: Sequence[Any], sub: Substituter) -> list[Item]:
     """Substitutes endpoints and expands each `for_each` into one endpoint per element."""
     items: list[Item] = []
     for index, endpoint in enumerate(raw):
+        if not isinstance(endpoint, dict):  # rejected by the schema (runner.prune)
+            continue
         origin: DataPath = ("endpoints", index)
         loop = endpoint.get("for_each")
         if loop is None:
@@ -208,6 +220,8 @@ def expand_endpoints(raw: Sequence[dict[str, Any]], sub: Substituter) -> list[It
 
 def _elements(loop: str, sub: Substituter, origin: DataPath) -> list[Any] | None:
     where = (*origin, "for_each")
+    if loop not in sub.values and loop in sub.rejected_vars:
+        return [UNRESOLVED]
     if loop not in sub.values:
         sub.problems.append(problem(sub.smap, where, f"undefined variable {loop!r}"))
         return None
@@ -224,7 +238,7 @@ def _elements(loop: str, sub: Substituter, origin: DataPath) -> list[Any] | None
 
 def _when_empty(endpoint: dict[str, Any], origin: DataPath, sub: Substituter) -> Item:
     item = sub.item_of(endpoint, origin, UNRESOLVED)
-    raw_id = str(endpoint["id"]).replace("${item}", "")
+    raw_id = str(endpoint.get("id", "")).replace("${item}", "")
     item.data["id"] = re.sub("-{2,}", "-", raw_id).strip("-") or "empty"
     item.unresolved.discard(("id",))
     item.skip_reason = MISSING_INPUT + " ".join(str(endpoint["when_empty"]).split())
@@ -235,6 +249,10 @@ def _when_empty(endpoint: dict[str, Any], origin: DataPath, sub: Substituter) ->
     return item
 
 
-def expand_steps(raw: Sequence[dict[str, Any]], sub: Substituter) -> list[Item]:
+def expand_steps(raw: Sequence[Any], sub: Substituter) -> list[Item]:
     """Substitutes every step."""
-    return [sub.item_of(step, ("steps", index), _NO_ITEM) for index, step in enumerate(raw)]
+    return [
+        sub.item_of(step, ("steps", index), _NO_ITEM)
+        for index, step in enumerate(raw)
+        if isinstance(step, dict)  # else rejected by the schema (runner.prune)
+    ]

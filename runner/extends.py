@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from runner import resources, source, validation
 from runner.errors import PlanError, Problem
+from runner.prune import Quarantine, prune
 from runner.source import DataPath, SourceMap, problem
 
 MAX_DEPTH = 16
@@ -37,8 +39,21 @@ def locate(ref: str, relative_to: Path | None = None) -> tuple[Path, str]:
     return path, ref
 
 
-def load_tree(ref: str) -> tuple[dict[str, Any], SourceMap]:
-    """The plan's tree with every `extends:` merged in, and where each value is written."""
+@dataclass
+class Tree:
+    """A plan's tree with every `extends:` merged in, where each value is written, the
+    problems found so far, and what was taken out of the tree because of them."""
+
+    data: dict[str, Any]
+    smap: SourceMap
+    problems: list[Problem] = field(default_factory=list)
+    quarantine: Quarantine = field(default_factory=Quarantine)
+
+
+def load_tree(ref: str) -> Tree:
+    """The plan's merged tree. Problems the later checks can work around (schema errors in
+    the plan itself, merge problems) are in `Tree.problems`; the others (unreadable
+    files, an unknown or invalid parent plan) raise PlanError, with every problem so far."""
     path, name = locate(ref)
     if is_builtin_name(ref) and not path.is_file():
         raise PlanError([Problem(f"no built-in plan {ref!r} (built-in: {_builtins()})")])
@@ -49,22 +64,43 @@ def _builtins() -> str:
     return ", ".join(builtin_names()) or "none installed"
 
 
-def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> tuple[dict[str, Any], SourceMap]:
-    data, smap = source.load_file(path, name)
-    problems = validation.check_plan(data, smap)
-    if problems:
-        raise PlanError(problems)
+def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> Tree:
+    notes = source.Notes()
+    data, smap = source.load_file(path, name, notes)
+    found = [
+        (where, item)
+        for where, item in validation.located_plan_problems(data, smap)
+        if not _follows(where, item, notes)
+    ]
+    problems = [*notes.problems, *(item for _, item in found)]
+    quarantine = prune(data, [*notes.dropped, *(where for where, _ in found if where)])
     parent_ref = data.get("extends")
+    if quarantine.extends:  # without its parent, the rest of the plan cannot be checked
+        raise PlanError(validation.ordered(problems))
     if parent_ref is None:
         if data.get("remove"):
             message = "only a plan with extends: can remove inherited endpoints and steps"
-            raise PlanError([problem(smap, ("remove",), message)])
-        return data, smap
+            problems.append(problem(smap, ("remove",), message))
+        return Tree(data, smap, problems, quarantine)
     here = (path.resolve(), name)
     parent_path, parent_name = locate(parent_ref, path.parent)
-    _check_parent(parent_ref, parent_path, [*chain, here], smap)
-    parent, parent_map = _load(parent_path, parent_name, [*chain, here])
-    return merge(parent, parent_map, data, smap)
+    try:
+        _check_parent(parent_ref, parent_path, [*chain, here], smap)
+        parent = _load(parent_path, parent_name, [*chain, here])
+    except PlanError as error:
+        raise PlanError(validation.ordered([*problems, *error.problems])) from None
+    if parent.problems:  # an invalid parent: report it (and this plan's own problems)
+        raise PlanError(validation.ordered([*problems, *parent.problems]))
+    merged, merged_map, found_merging = merge(parent.data, parent.smap, data, smap)
+    return Tree(merged, merged_map, [*problems, *found_merging], quarantine)
+
+
+def _follows(where: DataPath | None, item: Problem, notes: source.Notes) -> bool:
+    """Whether a schema problem only follows from a problem the YAML loader reported: a
+    refused value (None in the tree), or a key missing from a mapping that lost keys."""
+    if where is None:
+        return item.path in {source.dotted(path) for path in notes.incomplete}
+    return any(path and where[: len(path)] == path for path in notes.dropped)
 
 
 def _check_parent(ref: str, path: Path, chain: list[tuple[Path, str]], smap: SourceMap) -> None:
@@ -131,11 +167,13 @@ class _Merge:
 
 def merge(
     parent: dict[str, Any], pmap: SourceMap, child: dict[str, Any], cmap: SourceMap
-) -> tuple[dict[str, Any], SourceMap]:
-    """The child's tree merged over the parent's (rules in docs/plan-format.md)."""
+) -> tuple[dict[str, Any], SourceMap, list[Problem]]:
+    """The child's tree merged over the parent's (rules in docs/plan-format.md), and the
+    problems of the child's changes to what it inherits."""
     work = _Merge(parent, pmap, child, cmap)
     for key in _OWN:
-        work.take((key,), child[key], True)
+        if key in child:
+            work.take((key,), child[key], True)
     for key in _BY_KEY:
         work.mapping(key, 1)
     for key in _BY_ENTRY:
@@ -144,9 +182,7 @@ def merge(
     removed = _removed(work, child)
     for key in ("endpoints", "steps"):
         _merge_list(work, key, removed)
-    if work.problems:
-        raise PlanError(sorted(work.problems, key=_where))
-    return work.data, work.smap
+    return work.data, work.smap, sorted(work.problems, key=_where)
 
 
 def _removed(work: _Merge, child: dict[str, Any]) -> set[str]:
@@ -170,8 +206,10 @@ def _merge_list(work: _Merge, key: str, removed: set[str]) -> None:
             positions[item["id"]] = len(entries)
             entries.append((work.pmap, (key, index), item))
     for index, item in enumerate(work.child.get(key) or []):
+        if item is None:  # rejected by the schema (see runner.prune)
+            continue
         entry = (work.cmap, (key, index), item)
-        if item["id"] in positions:
+        if item.get("id") in positions:
             entries[positions[item["id"]]] = entry
         else:
             entries.append(entry)

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from runner import expand, registry, schema, sections, validation, var_input
+from runner import expand, resolved_checks, sections, validation, var_input
 from runner.errors import PlanError, Problem
 from runner.expand import Item, Substituter
 from runner.extends import is_builtin_name, load_tree
-from runner.hostname import host_problem
 from runner.model import Endpoint, Plan, Section, Step
-from runner.source import SourceMap, dotted, problem
+from runner.prune import Quarantine
+from runner.source import SourceMap, dotted
 from runner.variables import Var, bad_default, declare
 
 _CHAIN = ("dns", "tcp", "tls", "http")
@@ -39,33 +39,52 @@ def load_plan(
     `lenient` ignores --var names and sections the plan does not declare (for `diff`,
     where one set of options applies to two plans).
     """
-    data, smap = load_tree(ref)
+    tree = load_tree(ref)
+    data, smap, rejected_parts = tree.data, tree.smap, tree.quarantine
     if lenient:
         declared = set(data.get("vars") or {})
         variables = [flag for flag in variables if flag.partition("=")[0].strip() in declared]
         enable = [name for name in enable if name in (data.get("sections") or {})]
         disable = [name for name in disable if name in (data.get("sections") or {})]
-    problems = validation.check_kinds(data, smap)
-    switched, found = sections.switch(data.get("sections") or {}, enable, disable)
+    problems = [*tree.problems, *validation.check_kinds(data, smap)]
+    switched, found = sections.switch(
+        data.get("sections") or {}, enable, disable, rejected_parts.sections
+    )
     problems += found
     decl, values, found, rejected = _variables(
-        data, smap, variables, var_files, use_providers=use_providers, require_vars=require_vars
+        data,
+        smap,
+        variables,
+        var_files,
+        rejected_parts,
+        use_providers=use_providers,
+        require_vars=require_vars,
     )
     problems += found
     # A refused value is reported once, where it was given: not again in every use of it.
     quiet = {n for n, v in values.items() if v is None and (decl[n].required or not require_vars)}
     quiet |= rejected
-    sub = Substituter(values, data.get("tables") or {}, smap, quiet_missing=quiet)
+    sub = Substituter(
+        values,
+        data.get("tables") or {},
+        smap,
+        quiet_missing=quiet,
+        rejected_vars=rejected_parts.vars,
+        rejected_tables=rejected_parts.tables,
+    )
     defaults = sub.tree(data.get("defaults") or {}, ("defaults",))
     unresolved_defaults = {dotted(path) for path in sub.unresolved}
     endpoints = expand.expand_endpoints(data.get("endpoints") or [], sub)
     steps = expand.expand_steps(data.get("steps") or [], sub)
+    resolved_checks.mark_removed(endpoints + steps, smap)
     problems += sub.problems
-    problems += sections.apply(endpoints + steps, switched, smap)
+    problems += sections.apply(endpoints + steps, switched, smap, rejected_parts.sections)
     problems += sections.undescribed_unused(data, smap)
-    problems += _check_resolved(defaults, unresolved_defaults, endpoints, steps, smap)
+    problems += resolved_checks.check_resolved(
+        defaults, unresolved_defaults, endpoints, steps, smap
+    )
     if problems:
-        raise PlanError(_sorted(problems))
+        raise PlanError(validation.ordered(problems))
     return _build(ref, data, values, decl, switched, defaults, endpoints, steps, smap)
 
 
@@ -74,15 +93,16 @@ def _variables(
     smap: SourceMap,
     flags: Sequence[str],
     var_files: Sequence[str],
+    rejected_parts: Quarantine,
     *,
     use_providers: bool,
     require_vars: bool,
 ) -> tuple[dict[str, Var], dict[str, Any], list[Problem], set[str]]:
     """Declared variables, their final values, the problems found on the way, and the
     names whose given or default value was refused."""
-    decl, problems = declare(data, smap)
+    decl, problems = declare(data, smap, rejected_parts.tables)
     tables = data.get("tables") or {}
-    given = var_input.gather(decl, tables, flags, var_files)
+    given = var_input.gather(decl, tables, flags, var_files, rejected_parts.vars)
     rejected = given.rejected | {n for n, var in decl.items() if bad_default(var, tables)}
     values, found = var_input.finish(
         decl,
@@ -93,94 +113,6 @@ def _variables(
         rejected=rejected,
     )
     return decl, values, problems + given.problems + found, rejected
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    unique = list(dict.fromkeys(problems))
-    located = sorted(
-        (p for p in unique if p.location),
-        key=lambda p: (
-            (p.location.file, p.location.line, p.location.column) if p.location else ("", 0, 0)
-        ),
-    )
-    return [p for p in unique if not p.location] + located
-
-
-def _strict(name: str) -> dict[str, Any]:
-    full = schema.plan_schema(refs=False)
-    return {
-        "$defs": full["$defs"],
-        **(full["$defs"][name] if name in full["$defs"] else full["properties"][name]),
-    }
-
-
-def _check_resolved(
-    defaults: Any,
-    unresolved_defaults: set[str],
-    endpoints: list[Item],
-    steps: list[Item],
-    smap: SourceMap,
-) -> list[Problem]:
-    problems = [
-        p
-        for p in validation.check(defaults, _strict("defaults"), smap, ("defaults",))
-        if p.path not in unresolved_defaults
-    ]
-    for items, kind in ((endpoints, "endpoint"), (steps, "step")):
-        strict = _strict(kind)
-        for item in items:
-            skip = {dotted((*item.origin, *path)) for path in item.unresolved}
-            problems += [
-                p
-                for p in validation.check(item.data, strict, smap, item.origin)
-                if p.path not in skip
-            ]
-        problems += _duplicates(items, kind, smap)
-    problems += _hosts(endpoints, smap)
-    problems += _step_params(steps, smap)
-    return problems
-
-
-def _duplicates(items: list[Item], kind: str, smap: SourceMap) -> list[Problem]:
-    first: dict[Any, Item] = {}
-    problems = []
-    for item in items:
-        name = item.data.get("id")
-        if name in first and ("id",) not in item.unresolved:
-            line = smap.at((*first[name].origin, "id")).line
-            message = f"duplicate {kind} id {name!r} (first at line {line})"
-            if first[name].origin == item.origin:
-                message = f"duplicate {kind} id {name!r} (for_each gives it more than once)"
-            problems.append(problem(smap, (*item.origin, "id"), message))
-        first.setdefault(name, item)
-    return problems
-
-
-def _hosts(endpoints: list[Item], smap: SourceMap) -> list[Problem]:
-    problems = []
-    for item in endpoints:
-        host = item.data.get("host")
-        if not isinstance(host, str) or ("host",) in item.unresolved:
-            continue
-        if item.skip_reason and item.skip_reason.startswith(expand.NOT_APPLICABLE):
-            continue
-        reason = host_problem(host)
-        if reason:
-            problems.append(
-                problem(smap, (*item.origin, "host"), f"invalid host name {host!r}: {reason}")
-            )
-    return problems
-
-
-def _step_params(steps: list[Item], smap: SourceMap) -> list[Problem]:
-    problems = []
-    for item in steps:
-        kind = registry.STEPS.get(str(item.data.get("kind")))
-        if kind is None or any(path[:1] == ("with",) for path in item.unresolved):
-            continue
-        params = item.data.get("with", {})
-        problems += validation.check(params, kind.PARAMS_SCHEMA, smap, (*item.origin, "with"))
-    return problems
 
 
 def _num(value: Any, default: float) -> float:

@@ -15,6 +15,8 @@ REF = r"^\$\{[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z_][A-Za-z0-9_]*\])?\}$"
 NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 SEMVER = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
+#: An endpoint id before substitution: a slug that may hold `${variables}`.
+ENDPOINT_ID = r"^([a-z0-9-]|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$"
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
 _TEXT = {"type": "string"}
@@ -81,7 +83,7 @@ def _variable() -> dict[str, Any]:
 
 
 def _endpoint(refs: bool) -> dict[str, Any]:
-    id_pattern = r"^([a-z0-9-]|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$" if refs else SLUG
+    id_pattern = ENDPOINT_ID if refs else SLUG
     return _closed(
         {
             "id": {"type": "string", "pattern": id_pattern},

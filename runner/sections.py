@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from typing import Any
 
 from runner.errors import Problem
@@ -13,14 +13,18 @@ from runner.source import SourceMap, problem
 
 
 def switch(
-    declared: Mapping[str, Any], enable: Sequence[str], disable: Sequence[str]
+    declared: Mapping[str, Any],
+    enable: Sequence[str],
+    disable: Sequence[str],
+    rejected: Container[str] = (),
 ) -> tuple[list[Section], list[Problem]]:
-    """The plan's sections, switched by --enable / --disable."""
+    """The plan's sections, switched by --enable / --disable. `rejected` names are of
+    sections whose declaration was refused (already reported): not reported again."""
     problems = [
         Problem(f"--{flag} {name}: unknown section{_valid(declared)}")
         for flag, names in (("enable", enable), ("disable", disable))
         for name in names
-        if name not in declared
+        if name not in declared and name not in rejected
     ]
     problems.extend(
         Problem(f"section {name!r} is both enabled and disabled")
@@ -45,13 +49,16 @@ def _valid(declared: Mapping[str, Any]) -> str:
     )
 
 
-def apply(items: list[Item], switched: Sequence[Section], smap: SourceMap) -> list[Problem]:
-    """Disables items of sections that are off; an undeclared section is a problem."""
+def apply(
+    items: list[Item], switched: Sequence[Section], smap: SourceMap, rejected: Container[str] = ()
+) -> list[Problem]:
+    """Disables items of sections that are off; an undeclared section is a problem (unless
+    its declaration was `rejected`, a problem reported already)."""
     state = {section.name: section for section in switched}
     problems = []
     for item in items:
         name = item.data.get("section")
-        if name is None:
+        if name is None or (name not in state and name in rejected):
             continue
         section = state.get(name)
         if section is None:

@@ -92,12 +92,24 @@ def _location(file: str, mark: Any) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
+@dataclass
+class Notes:
+    """Problems of a document that still gave a tree (when the caller asks to go on)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    #: Values that were refused and are None in the tree (e.g. an unsupported tag).
+    dropped: list[DataPath] = field(default_factory=list)
+    #: Mappings that lost keys (merge keys, keys that are not strings).
+    incomplete: list[DataPath] = field(default_factory=list)
+
+
 class _Walker:
     """Turns a composed node tree into plain data and a SourceMap, within a budget."""
 
     def __init__(self, file: str) -> None:
         self.smap = SourceMap(file)
         self.problems: list[Problem] = []
+        self.notes = Notes(self.problems)
         self.budget = MAX_NODES
         self.constructor = _Loader("")  # builds scalars only
 
@@ -121,6 +133,7 @@ class _Walker:
             raise _TooDeep(node)
         if node.tag != tag:
             self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
+            self.notes.dropped.append(path)
 
     def _mapping(self, node: Any, path: DataPath, depth: int) -> dict[str, Any]:
         self._check_container(node, path, depth, _MAP_TAG)
@@ -141,9 +154,11 @@ class _Walker:
     def _key(self, node: Any, path: DataPath) -> str | None:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, "a mapping key must be a plain string", path)
+            self.notes.incomplete.append(path)
             return None
         if node.tag == "tag:yaml.org,2002:merge":
             self.fail(node, "merge keys (<<) are not supported; write the keys out", path)
+            self.notes.incomplete.append(path)
             return None
         return str(node.value)
 
@@ -156,9 +171,11 @@ class _Walker:
             value = self.constructor.construct_object(node)
         except yaml.YAMLError:
             self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
+            self.notes.dropped.append(path)
             return None
         if not isinstance(value, _SCALAR_TYPES):
             self.fail(node, f"unsupported YAML value of type {type(value).__name__}", path)
+            self.notes.dropped.append(path)
             return None
         return value
 
@@ -224,8 +241,10 @@ def _compose(text: str, file: str) -> Any:
     return node
 
 
-def load_text(text: str, file: str) -> tuple[dict[str, Any], SourceMap]:
-    """Parses one YAML document that must be a mapping; raises PlanError with every problem."""
+def load_text(text: str, file: str, notes: Notes | None = None) -> tuple[dict[str, Any], SourceMap]:
+    """Parses one YAML document that must be a mapping; raises PlanError with every problem.
+    With `notes`, problems that still leave a tree (duplicate keys, unsupported tags) go
+    there instead."""
     node = _compose(text, file)
     if node is None:
         raise PlanError([Problem("the file is empty (expected a mapping)", Location(file, 1, 1))])
@@ -244,13 +263,20 @@ def load_text(text: str, file: str) -> tuple[dict[str, Any], SourceMap]:
         where = _location(file, error.node.start_mark)
         message = f"more than {MAX_NODES} values after expanding aliases (alias bomb?)"
         raise PlanError([Problem(message, where)]) from None
-    if walker.problems:
+    if walker.problems and notes is None:
         raise PlanError(walker.problems)
+    if notes is not None:
+        notes.problems += walker.notes.problems
+        notes.dropped += walker.notes.dropped
+        notes.incomplete += walker.notes.incomplete
     return data, walker.smap
 
 
-def load_file(path: Path, file: str | None = None) -> tuple[dict[str, Any], SourceMap]:
-    """Reads and parses a YAML file; `file` is the name used in locations."""
+def load_file(
+    path: Path, file: str | None = None, notes: Notes | None = None
+) -> tuple[dict[str, Any], SourceMap]:
+    """Reads and parses a YAML file; `file` is the name used in locations (and `notes`
+    as in `load_text`)."""
     name = file if file is not None else str(path)
     try:
         with path.open("rb") as stream:
@@ -262,4 +288,4 @@ def load_file(path: Path, file: str | None = None) -> tuple[dict[str, Any], Sour
     if len(raw) > MAX_BYTES:
         message = f"file larger than {MAX_BYTES // 1024} KiB; is this a plan?"
         raise PlanError([Problem(message, Location(name, 1, 1))])
-    return load_text(_decode(raw, name), name)
+    return load_text(_decode(raw, name), name, notes)

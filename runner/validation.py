@@ -15,7 +15,7 @@ from jsonschema.exceptions import ValidationError
 
 from runner import registry
 from runner.errors import Problem
-from runner.schema import NAME, REF, SEMVER, SLUG, plan_schema
+from runner.schema import ENDPOINT_ID, NAME, REF, SEMVER, SLUG, plan_schema
 from runner.source import DataPath, SourceMap, problem
 
 _VALIDATORS: dict[bool, Draft202012Validator] = {}
@@ -23,10 +23,21 @@ _VALIDATORS: dict[bool, Draft202012Validator] = {}
 
 def check_plan(data: Any, smap: SourceMap, refs: bool = True) -> list[Problem]:
     """Every problem of a plan tree against the plan schema."""
+    return sorted({found for _, found in located_plan_problems(data, smap, refs)}, key=_order)
+
+
+def located_plan_problems(
+    data: Any, smap: SourceMap, refs: bool = True
+) -> list[tuple[DataPath | None, Problem]]:
+    """Every schema problem of a plan tree with the path of the value it rejects (None for
+    a missing key), unsorted."""
     validator = _VALIDATORS.get(refs)
     if validator is None:
         validator = _VALIDATORS[refs] = Draft202012Validator(plan_schema(refs))
-    return _problems(validator, data, smap, ())
+    found: list[tuple[DataPath | None, Problem]] = []
+    for error in validator.iter_errors(data):
+        found.extend(_convert(error, smap, tuple(error.absolute_path)))
+    return found
 
 
 def check(data: Any, schema: Any, smap: SourceMap, base: DataPath = ()) -> list[Problem]:
@@ -39,8 +50,22 @@ def _problems(
 ) -> list[Problem]:
     found: list[Problem] = []
     for error in validator.iter_errors(data):
-        found.extend(_convert(error, smap, (*base, *error.absolute_path)))
+        found.extend(item for _, item in _convert(error, smap, (*base, *error.absolute_path)))
     return sorted(set(found), key=_order)
+
+
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Without repeats; problems without a location first (as given), then by place."""
+    unique = list(dict.fromkeys(problems))
+    located = sorted(
+        (item for item in unique if item.location),
+        key=lambda item: (
+            (item.location.file, item.location.line, item.location.column, item.message)
+            if item.location
+            else ("", 0, 0, "")
+        ),
+    )
+    return [item for item in unique if not item.location] + located
 
 
 def _order(item: Problem) -> tuple[int, int, str]:
@@ -48,18 +73,25 @@ def _order(item: Problem) -> tuple[int, int, str]:
     return (where.line, where.column, item.message) if where else (0, 0, item.message)
 
 
-def _convert(error: ValidationError, smap: SourceMap, path: DataPath) -> list[Problem]:
+def _convert(
+    error: ValidationError, smap: SourceMap, path: DataPath
+) -> list[tuple[DataPath | None, Problem]]:
+    """Located problems, each with the path of the value it rejects (None: a missing key)."""
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         allowed = sorted(properties)
         extra = [key for key in error.instance if key not in allowed]
-        return [problem(smap, (*path, key), _unknown_key(key, allowed), key=True) for key in extra]
+        return [
+            ((*path, key), problem(smap, (*path, key), _unknown_key(key, allowed), key=True))
+            for key in extra
+        ]
     if error.validator == "required":
-        return [problem(smap, path, f"missing required key {error.message.split(chr(39))[1]!r}")]
+        message = f"missing required key {error.message.split(chr(39))[1]!r}"
+        return [(None, problem(smap, path, message))]
     if "propertyNames" in error.schema_path:
         name = str(error.instance)
-        return [problem(smap, (*path, name), f"invalid name {name!r}", key=True)]
-    return [problem(smap, path, _message(error))]
+        return [((*path, name), problem(smap, (*path, name), f"invalid name {name!r}", key=True))]
+    return [(path, problem(smap, path, _message(error)))]
 
 
 def _unknown_key(key: str, allowed: list[str]) -> str:
@@ -100,6 +132,7 @@ _PATTERNS = {
     NAME: "a name of letters, digits and '_'",
     r"^https?://\S+$": "an http(s) URL",
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date (YYYY-MM-DD)",
+    ENDPOINT_ID: "an id of lowercase letters, digits, '-' and ${variables}",
 }
 
 
@@ -117,15 +150,15 @@ def check_kinds(data: dict[str, Any], smap: SourceMap) -> list[Problem]:
     found: list[Problem] = []
     chains: list[tuple[DataPath, Any]] = [(("defaults", "chain"), _get(data, "defaults", "chain"))]
     for index, endpoint in enumerate(data.get("endpoints") or []):
-        chains.append((("endpoints", index, "chain"), endpoint.get("chain")))
+        chains.append((("endpoints", index, "chain"), _get(endpoint, "chain")))
     for path, chain in chains:
         for position, stage in enumerate(chain or []):
             if stage not in registry.STAGES:
                 message = known_kinds_message("stage kind", stage, registry.stage_names())
                 found.append(problem(smap, (*path, position), message))
     for index, step in enumerate(data.get("steps") or []):
-        kind = step.get("kind")
-        if kind not in registry.STEPS:
+        kind = _get(step, "kind")  # None: missing or rejected, reported already
+        if kind is not None and kind not in registry.STEPS:
             message = known_kinds_message("step kind", kind, registry.step_names())
             found.append(problem(smap, ("steps", index, "kind"), message))
     return found

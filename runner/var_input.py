@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Container, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,17 +36,21 @@ def gather(
     tables: Mapping[str, Any],
     flags: Sequence[str],
     var_files: Sequence[str],
+    rejected: Container[str] = (),
 ) -> Given:
-    """Reads --var-file files then --var flags; later ones win."""
+    """Reads --var-file files then --var flags; later ones win. Values for `rejected`
+    names (variables whose declaration was refused, reported already) are ignored."""
     given = Given({}, [])
     for name in var_files:
-        _read_var_file(decl, tables, name, given)
+        _read_var_file(decl, tables, name, given, rejected)
     from_flags: dict[str, list[str]] = {}
     for flag in flags:
         name, sep, text = flag.partition("=")
         name = name.strip()
         if not sep or not name:
             given.problems.append(Problem(f"--var {flag}: expected NAME=VALUE"))
+        elif name not in decl and name in rejected:
+            continue
         elif name not in decl:
             given.problems.append(Problem(f"--var {name}: unknown variable{_valid(name, decl)}"))
         else:
@@ -65,7 +69,11 @@ def gather(
 
 
 def _read_var_file(
-    decl: Mapping[str, Var], tables: Mapping[str, Any], name: str, given: Given
+    decl: Mapping[str, Var],
+    tables: Mapping[str, Any],
+    name: str,
+    given: Given,
+    rejected: Container[str],
 ) -> None:
     try:
         data, smap = source.load_file(Path(name), name)
@@ -74,6 +82,8 @@ def _read_var_file(
         return
     for key, raw in data.items():
         var = decl.get(key)
+        if var is None and key in rejected:
+            continue
         if var is None:
             message = f"unknown variable {key!r}{_valid(key, decl)}"
             given.problems.append(problem(smap, (key,), message, key=True))

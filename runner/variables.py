@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +33,11 @@ class Var:
     default_from: str | None
 
 
-def declare(data: Mapping[str, Any], smap: SourceMap) -> tuple[dict[str, Var], list[Problem]]:
-    """The plan's variables, and problems in their declarations (defaults included)."""
+def declare(
+    data: Mapping[str, Any], smap: SourceMap, rejected_tables: Container[str] = ()
+) -> tuple[dict[str, Var], list[Problem]]:
+    """The plan's variables, and problems in their declarations (defaults included).
+    A table in `rejected_tables` (refused, reported already) is not reported as unknown."""
     found: dict[str, Var] = {}
     problems: list[Problem] = []
     tables = data.get("tables") or {}
@@ -44,7 +47,9 @@ def declare(data: Mapping[str, Any], smap: SourceMap) -> tuple[dict[str, Var], l
         if wrong:
             problems.append(problem(smap, (*path, "pattern"), wrong))
         problems += [
-            problem(smap, (*path, key), text) for key, text in _spec_problems(spec, tables)
+            problem(smap, (*path, key), text)
+            for key, text in _spec_problems(spec, tables)
+            if not (key == "table" and spec.get("table") in rejected_tables)
         ]
         if name == "item":
             message = "the name 'item' is reserved for the element of a for_each endpoint"
