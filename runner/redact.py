@@ -10,6 +10,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 MASK = "***"
 
+#: A base64 character followed by `==` (in lower-cased text): the end of a bare key.
+_B64_THEN_PAD = re.compile(r"[a-z0-9+/]==")
+
 # Patterns of secrets that may appear in any text, whatever their value, each with a test
 # of the lower-cased text that is true whenever the pattern can match ASCII text (so that
 # the common string, which holds no secret, is not searched six times).
@@ -24,7 +27,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
     # A bare storage account key: 64 bytes in base64 (88 characters ending in ==)
     (
         re.compile(r"(^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{86}=="),
-        lambda low: len(low) >= 88 and "==" in low,
+        lambda low: len(low) >= 88 and "==" in low and _B64_THEN_PAD.search(low) is not None,
     ),
     # HTTP auth headers, also written as `Proxy-Authorization=Basic ...`
     (
