@@ -135,6 +135,9 @@ class SupportLog:
         self._file: IO[str] | None = None
         self._info: RunInfo | None = None
         self._arrived: list[tuple[str, CheckResult]] = []
+        #: Each arrived result's block (by `id`: `_arrived` keeps the result alive), so
+        #: the final log does not render it again.
+        self._blocks: dict[int, str] = {}
         self._broken = False
         self._synced_at: float | None = None
 
@@ -155,7 +158,8 @@ class SupportLog:
     def result(self, result: CheckResult) -> None:
         stamp = _stamp()
         self._arrived.append((stamp, result))
-        self._write(f"{stamp} " + render.result_block(result, where=True))
+        block = self._blocks[id(result)] = render.result_block(result)
+        self._write(f"{stamp} " + render.with_place(result, block))
 
     def finished(self, report: RunReport) -> None:
         if self._file is not None:
@@ -188,11 +192,16 @@ class SupportLog:
         else:
             state = "COMPLETED" + (" (deadline reached)" if report.deadline_hit else "")
         parts = [render.header(report.info, state, report)]
-        parts += [render.step_section(number, plan, results) for number in (2, 3, 4, 5)]
-        parts.append(render.endpoint_section(plan, results))
+        parts += [render.step_section(n, plan, results, self._block) for n in (2, 3, 4, 5)]
+        parts.append(render.endpoint_section(plan, results, self._block))
         parts.append(render.timeline(self._arrived))
         parts.append(summary(report, self._json_path))
         return "".join(parts)
+
+    def _block(self, result: CheckResult) -> str:
+        """The block rendered when the result arrived (else rendered now)."""
+        block = self._blocks.get(id(result))
+        return block if block is not None else render.result_block(result)
 
     def _write(self, text: str) -> None:
         if self._file is None or self._broken:

@@ -9,7 +9,7 @@ they finished), 7 summary, whose last line is `Script Completed` or `INTERRUPTED
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -111,13 +111,25 @@ def _fact_lines(facts: Mapping[str, Any]) -> list[str]:
 
 def result_block(result: CheckResult, with_facts: bool = True, where: bool = False) -> str:
     """One result: status, check, detail, the manual command, the hint and the facts."""
-    label = f"[{result.status.value.upper()}]".ljust(8)
-    place = ""
-    if where:
-        place = f"{result.endpoint or result.step or '-'} "
-        if result.route is not None:
-            place += f"via {result.route.label()} "
-    lines = [f"{label}{place}{result.check}: {result.detail}"]
+    block = _block(result, with_facts)
+    return with_place(result, block) if where else block
+
+
+def with_place(result: CheckResult, block: str) -> str:
+    """`result_block(..., where=True)` from the block without the place (not rendered again)."""
+    label = _label(result)
+    place = f"{result.endpoint or result.step or '-'} "
+    if result.route is not None:
+        place += f"via {result.route.label()} "
+    return label + place + block[len(label) :]
+
+
+def _label(result: CheckResult) -> str:
+    return f"[{result.status.value.upper()}]".ljust(8)
+
+
+def _block(result: CheckResult, with_facts: bool) -> str:
+    lines = [f"{_label(result)}{result.check}: {result.detail}"]
     if result.reason not in ("ok", "collected"):
         lines.append(f"    reason: {result.reason}" + ("" if result.required else " (optional)"))
     if result.command:
@@ -128,6 +140,10 @@ def result_block(result: CheckResult, with_facts: bool = True, where: bool = Fal
     if with_facts:
         lines += _fact_lines(result.facts)
     return "\n".join(lines) + "\n"
+
+
+#: Renders one result's block (`result_block`, or one already rendered).
+Block = Callable[[CheckResult], str]
 
 
 def _kind_of(plan: Plan, result: CheckResult) -> str | None:
@@ -145,7 +161,7 @@ def section_of(plan: Plan, result: CheckResult) -> int:
     return SECTION_OF_KIND.get(kind, 6)
 
 
-def steps_text(plan: Plan, results: Sequence[CheckResult]) -> str:
+def steps_text(plan: Plan, results: Sequence[CheckResult], block: Block = result_block) -> str:
     """Step results grouped by step in plan order, each group under the step's title."""
     order = {step.id: index for index, step in enumerate(plan.steps)}
     titles = {step.id: step.title or step.kind for step in plan.steps}
@@ -155,14 +171,16 @@ def steps_text(plan: Plan, results: Sequence[CheckResult]) -> str:
     text = ""
     for step_id in sorted(groups, key=lambda name: order.get(name, len(order))):
         text += f"# {titles.get(step_id, step_id)} (step {step_id})\n"
-        text += "".join(result_block(r) for r in groups[step_id])
+        text += "".join(block(r) for r in groups[step_id])
     return text
 
 
-def step_section(number: int, plan: Plan, results: Sequence[CheckResult]) -> str:
+def step_section(
+    number: int, plan: Plan, results: Sequence[CheckResult], block: Block = result_block
+) -> str:
     """Sections 2 to 5: the collector results that belong there."""
     mine = [r for r in results if r.endpoint is None and section_of(plan, r) == number]
-    body = steps_text(plan, mine) or "(nothing collected: step not in the plan)\n"
+    body = steps_text(plan, mine, block) or "(nothing collected: step not in the plan)\n"
     if number == 3:
         routes = agent_routes(plan, results)
         body += f"\n{routes}" if routes else ""
@@ -183,7 +201,7 @@ def agent_routes(plan: Plan, results: Sequence[CheckResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _endpoint_block(endpoint: Endpoint, results: Sequence[CheckResult]) -> str:
+def _endpoint_block(endpoint: Endpoint, results: Sequence[CheckResult], block: Block) -> str:
     need = "required" if endpoint.required else "optional"
     lines = [f"--- {endpoint.id}: {endpoint.host}:{endpoint.port} ({need}) ---"]
     lines.append(f"Purpose: {endpoint.purpose}")
@@ -201,7 +219,7 @@ def _endpoint_block(endpoint: Endpoint, results: Sequence[CheckResult]) -> str:
         why = items[0].route.why if items[0].route else ""
         text += f"  Route: {label}{' [the ASR agent takes this route]' if agent else ''}"
         text += f"{' - ' + why if why else ''}\n"
-        text += "".join("    " + result_block(r).replace("\n    ", "\n        ") for r in items)
+        text += "".join("    " + block(r).replace("\n    ", "\n        ") for r in items)
     if enabled_without_results(endpoint, results):
         text += "  (no result: the run ended before this endpoint was checked)\n"
     return text + "\n"
@@ -211,20 +229,22 @@ def enabled_without_results(endpoint: Endpoint, results: Sequence[CheckResult]) 
     return endpoint.enabled and not results
 
 
-def endpoint_section(plan: Plan, results: Sequence[CheckResult]) -> str:
+def endpoint_section(
+    plan: Plan, results: Sequence[CheckResult], block: Block = result_block
+) -> str:
     """Section 6: other steps, then every endpoint in plan order with its results."""
     text = heading(6)
     others = [r for r in results if r.endpoint is None and section_of(plan, r) == 6]
     if others:
-        text += "Other steps:\n" + steps_text(plan, others) + "\n"
+        text += "Other steps:\n" + steps_text(plan, others, block) + "\n"
     by_endpoint: dict[str, list[CheckResult]] = {}
     for result in results:
         if result.endpoint is not None:
             by_endpoint.setdefault(result.endpoint, []).append(result)
     for endpoint in plan.endpoints:
-        text += _endpoint_block(endpoint, by_endpoint.pop(endpoint.id, []))
+        text += _endpoint_block(endpoint, by_endpoint.pop(endpoint.id, []), block)
     for name, items in by_endpoint.items():  # results of endpoints the plan does not list
-        text += f"--- {name} ---\n" + "".join(result_block(r, where=True) for r in items)
+        text += f"--- {name} ---\n" + "".join(with_place(r, block(r)) for r in items)
     return text
 
 
