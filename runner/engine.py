@@ -142,16 +142,7 @@ def _plan_jobs(
     off = {s.name: s for s in plan.sections if not s.enabled}
     planned: list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]] = []
     for step in plan.steps:
-        template = CheckResult(
-            check=step.kind,
-            status=Status.SKIP,
-            reason="skipped",
-            detail="",
-            step=step.id,
-            section=step.section,
-            required=step.required,
-        )
-        job = jobs.Job(template, [step.kind])
+        job = jobs.Job(jobs.step_template(step), [step.kind])
         skip = jobs.disabled(step.enabled, step.skip_reason, step.section, off)
         if skip:
             rec.emit(job, job.result(step.kind, Status.SKIP, *skip))

@@ -11,7 +11,7 @@ from typing import Any
 
 from runner import routing
 from runner.events import Sink
-from runner.model import Endpoint
+from runner.model import Endpoint, Step
 from runner.reasons import REASONS, hint_for
 from runner.results import CheckResult, Route, Status
 
@@ -113,6 +113,19 @@ def skip_reason(text: str | None) -> tuple[str, str]:
     if code.strip() in _SKIP_CODES:
         return code.strip(), rest.strip() or REASONS[code.strip()].meaning
     return "skipped", text
+
+
+def step_template(step: Step) -> CheckResult:
+    """The fields every result of this step shares."""
+    return CheckResult(
+        check=step.kind,
+        status=Status.SKIP,
+        reason="skipped",
+        detail="",
+        step=step.id,
+        section=step.section,
+        required=step.required,
+    )
 
 
 def endpoint_template(endpoint: Endpoint, route: Route) -> CheckResult:
