@@ -36,6 +36,14 @@ class Section:
     #: Why it is on or off: "default", "--enable", "--disable", "extends", ...
     why: str = "default"
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "enabled": self.enabled,
+            "why": self.why,
+        }
+
 
 @dataclass(frozen=True)
 class Endpoint:

@@ -30,10 +30,7 @@ def build_report(report: RunReport, redactor: Redactor | None = None) -> dict[st
             "scenario": plan.scenario,
             "source": plan.source,
             "variables": plan.masked_variables(),
-            "sections": [
-                {"name": s.name, "description": s.description, "enabled": s.enabled, "why": s.why}
-                for s in plan.sections
-            ],
+            "sections": [section.to_json() for section in plan.sections],
         },
         "command_line": info.command_line,
         "settings": dict(info.settings),

@@ -75,10 +75,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
             "description": plan.description,
             "source": plan.source,
             "variables": plan.masked_variables(),
-            "sections": [
-                {"name": s.name, "description": s.description, "enabled": s.enabled, "why": s.why}
-                for s in plan.sections
-            ],
+            "sections": [section.to_json() for section in plan.sections],
             "timeout": plan.timeout,
             "deadline": plan.deadline,
             "concurrency": plan.concurrency,

@@ -42,14 +42,6 @@ WARN_AFTER = 120.0
 FAIL_AFTER = 300.0
 
 
-def _bypassed(host: str, proxy: ProxySetting) -> bool:
-    for entry in proxy.bypass:
-        suffix = entry.strip().lower().lstrip("*").lstrip(".")
-        if entry.strip() == "*" or host == suffix or host.endswith("." + suffix):
-            return True
-    return False
-
-
 def proxy_for(host: str, ctx: Context) -> ProxySetting | None:
     """The proxy of the default route: --proxy, else the environment's (NO_PROXY honored)."""
     if ctx.force_direct:
@@ -57,7 +49,7 @@ def proxy_for(host: str, ctx: Context) -> ProxySetting | None:
     if ctx.cli_proxy is not None:
         return ctx.cli_proxy
     env = ctx.env_proxy
-    return env if env is not None and not _bypassed(host.lower(), env) else None
+    return env if env is not None and routing.bypass_entry(host, env) is None else None
 
 
 def judge(skew: float, warn_after: float, fail_after: float) -> tuple[Status, str]:
