@@ -46,7 +46,7 @@ class Asrcheck:
 
     def show(self, plan: str, plan_args: Sequence[str]) -> dict[str, Any]:
         """The resolved plan in the shape of `asrcheck show --format json` (the parts used)."""
-        from runner.plan import load_plan
+        from runner.plan.load import load_plan
 
         variables = [plan_args[i + 1] for i, arg in enumerate(plan_args) if arg == "--var"]
         resolved = load_plan(plan, variables=variables)

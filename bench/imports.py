@@ -21,7 +21,7 @@ MODULES = (
     "ssl",
     "asyncio",
     "runner.cli",
-    "runner.plan",
+    "runner.plan.load",
     "runner.commands.run",
 )
 

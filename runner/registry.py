@@ -1,24 +1,13 @@
-"""The only list of check kinds. Adding a kind = one module in runner/kinds + one line here.
+"""The only list of check kinds: a new kind is a module in kinds/stages or kinds/steps + a line.
 
 mypy checks every module against its Protocol through these annotations.
 """
 
 from __future__ import annotations
 
-from runner.kinds import (
-    clock,
-    dns,
-    http,
-    machine,
-    network,
-    ntp,
-    proxy,
-    proxy_config,
-    tcp,
-    tls,
-    tls_config,
-)
 from runner.kinds.base import StageKind, StepKind
+from runner.kinds.stages import dns, http, proxy, tcp, tls
+from runner.kinds.steps import clock, machine, network, ntp, proxy_config, tls_config
 
 #: Stage kinds, usable in an endpoint's `chain:`.
 STAGES: dict[str, StageKind] = {

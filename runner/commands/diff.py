@@ -11,8 +11,8 @@ import argparse
 from typing import Any
 
 from runner.commands._plan_args import plan_inputs
-from runner.plan import load_plan
-from runner.resolved import endpoint_dict, redactor_for
+from runner.plan.as_data import endpoint_dict, redactor_for
+from runner.plan.load import load_plan
 
 COMPARED = ("host", "port", "section", "purpose", "enabled")
 

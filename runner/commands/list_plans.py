@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runner import resources, source
+from runner import resources
 from runner.errors import PlanError
+from runner.plan import source
 
 
 def main(args: argparse.Namespace) -> int:

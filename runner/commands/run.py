@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import contextlib
 import getpass
-import importlib
 import ipaddress
 import os
 import sys
@@ -21,17 +20,22 @@ from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from loguru import logger
 
-from runner import __version__, agent_proxy, engine, routing, signals, supportlog
+from runner import __version__
 from runner.commands import _runinfo
-from runner.console import ConsoleSink, use_color
 from runner.context import Context, ProxySetting
+from runner.engine import routing, signals
+from runner.engine.run import now_iso, run_plan
 from runner.errors import UsageError
 from runner.events import FanOut, RunInfo, RunReport, Sink
+from runner.machine import agent_proxy
+from runner.machine.system import LocalSystem
 from runner.model import Plan
+from runner.outputs.console import ConsoleSink, use_color
+from runner.outputs.json_report import JsonReportSink
+from runner.outputs.supportlog import sink as supportlog
+from runner.plan import load_plan
 from runner.redact import Redactor, mask_url
-from runner.report import JsonReportSink
 from runner.results import exit_code_for
-from runner.system import LocalSystem
 
 PASSWORD_ENV = "ASRCHECK_PROXY_PASSWORD"
 
@@ -55,9 +59,8 @@ def _console_logging(verbose: bool) -> int:
 
 
 def load(args: argparse.Namespace) -> Plan:
-    """The resolved plan (runner.plan is the plan-language module)."""
-    plan_module = importlib.import_module("runner.plan")
-    plan: Plan = plan_module.load_plan(
+    """The resolved plan (runner.plan.load is the plan-language module)."""
+    plan: Plan = load_plan(
         args.plan,
         variables=args.var,
         var_files=args.var_file,
@@ -84,7 +87,7 @@ def execute(
     info = RunInfo(
         plan=plan,
         command_line=ctx.redactor.mask(_runinfo.command_line(args)),
-        started_at=engine.now_iso(),
+        started_at=now_iso(),
         tool_version=__version__,
         log_path=str(log.path),
         settings=_runinfo.settings(ctx, args, plan),
@@ -99,7 +102,7 @@ async def _run(
     stop = asyncio.Event()
     restore = signals.install(stop, lambda: _interrupt_notice(_console_stream(args)))
     try:
-        return await engine.run_plan(
+        return await run_plan(
             plan,
             ctx,
             sink,

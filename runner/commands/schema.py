@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from runner import resources
-from runner.schema import schema_text
+from runner.plan.schema import schema_text
 
 
 def main(args: argparse.Namespace) -> int:

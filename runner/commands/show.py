@@ -8,8 +8,8 @@ import json
 import yaml
 
 from runner.commands._plan_args import plan_inputs
-from runner.plan import load_plan
-from runner.resolved import plan_dict
+from runner.plan.as_data import plan_dict
+from runner.plan.load import load_plan
 
 
 def main(args: argparse.Namespace) -> int:

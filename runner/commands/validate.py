@@ -13,7 +13,7 @@ from typing import Any
 
 from runner.commands._plan_args import plan_inputs
 from runner.errors import PlanError
-from runner.plan import load_plan
+from runner.plan.load import load_plan
 
 
 def main(args: argparse.Namespace) -> int:

@@ -7,9 +7,9 @@ import socket
 import pytest
 
 from runner.context import Context
-from runner.kinds import tcp
+from runner.kinds.stages import tcp
 from runner.results import Status
-from tests.engine.conftest import by_check, endpoint, plan_of, run
+from tests.helpers.engine import by_check, endpoint, plan_of, run
 from tests.peers.dns import DnsServer
 from tests.peers.tcp import Blackhole, ClosingServer, refusing_port
 from tests.peers.tls import HttpBehaviour, TlsServer, legacy_tls_unavailable

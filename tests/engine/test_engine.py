@@ -7,11 +7,11 @@ from types import MappingProxyType
 
 from runner import registry
 from runner.context import Context
-from runner.engine import run_plan
+from runner.engine.run import run_plan
 from runner.kinds.base import StageOutcome, StepOutcome
 from runner.model import Section, Step
 from runner.results import Status
-from tests.engine.conftest import ListSink, by_check, endpoint, plan_of, run
+from tests.helpers.engine import ListSink, by_check, endpoint, plan_of, run
 from tests.peers.dns import DnsServer
 from tests.peers.tcp import Blackhole
 from tests.peers.tls import TlsServer

@@ -6,7 +6,7 @@ import pytest
 
 from runner.context import ProxySetting
 from runner.results import Status
-from tests.engine.conftest import by_check, endpoint, plan_of, run
+from tests.helpers.engine import by_check, endpoint, plan_of, run
 from tests.peers.dns import DnsServer
 from tests.peers.proxy import ConnectProxy
 from tests.peers.tcp import refusing_port

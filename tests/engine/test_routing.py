@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from runner.context import Context, ProxySetting
-from runner.routing import bypass_entry, env_proxy, routes_for
-from tests.engine.conftest import endpoint
+from runner.engine.routing import bypass_entry, env_proxy, routes_for
+from tests.helpers.engine import endpoint
 
 EP = endpoint("blob", "cache1.blob.core.windows.net")
 

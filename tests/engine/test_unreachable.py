@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import asyncio, json
 from runner.context import Context
-from runner.engine import run_plan
-from tests.engine.conftest import ListSink, endpoint, plan_of
+from runner.engine.run import run_plan
+from tests.helpers.engine import ListSink, endpoint, plan_of
 plan = plan_of(endpoint("e", "127.0.0.1", 443, chain=("tcp", "tls")))
 report = asyncio.run(run_plan(plan, Context(), ListSink()))
 print(json.dumps([r.to_json() for r in report.results]))

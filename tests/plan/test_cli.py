@@ -9,7 +9,9 @@ import pytest
 
 from runner import cli, resources
 
-from .conftest import DATA
+from .conftest import DATA, USES_TEST_KINDS
+
+pytestmark = USES_TEST_KINDS
 
 GOOD = DATA / "good"
 BAD = DATA / "bad"

@@ -14,7 +14,9 @@ import pytest
 
 from runner import cli
 
-from .conftest import DATA
+from .conftest import DATA, USES_TEST_KINDS
+
+pytestmark = USES_TEST_KINDS
 
 BAD = DATA / "bad"
 PLANS = sorted(BAD.glob("*.yaml"))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from runner.hostname import host_problem
+from runner.plan.hostnames import host_problem
+
+from .conftest import USES_TEST_KINDS
+
+pytestmark = USES_TEST_KINDS
 
 
 @pytest.mark.parametrize(

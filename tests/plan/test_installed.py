@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATA
+from .conftest import DATA, USES_TEST_KINDS
+
+pytestmark = USES_TEST_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 

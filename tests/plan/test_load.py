@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from runner import var_sources
 from runner.errors import PlanError
-from runner.expand import skip_code
-from runner.plan import load_plan
+from runner.plan import var_providers
+from runner.plan.load import load_plan
+from runner.plan.substitution import skip_code
 
-from .conftest import DATA
+from .conftest import DATA, USES_TEST_KINDS
+
+pytestmark = USES_TEST_KINDS
 
 GOOD = DATA / "good"
 FULL = str(GOOD / "full.yaml")
@@ -152,7 +154,7 @@ def test_provider_used_only_when_asked(tmp_path: Path, monkeypatch: pytest.Monke
         calls.append(1)
         return "japaneast"
 
-    monkeypatch.setitem(var_sources.PROVIDERS, "test-region", provider)
+    monkeypatch.setitem(var_providers.PROVIDERS, "test-region", provider)
     plan_file = _plan_with_provider(tmp_path)
     plan = load_plan(plan_file, use_providers=True)
     assert plan.variables["region"] == "japaneast" and calls == [1]
@@ -173,7 +175,7 @@ def test_provider_used_only_when_asked(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_provider_that_cannot_tell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(var_sources.PROVIDERS, "test-region", lambda: None)
+    monkeypatch.setitem(var_providers.PROVIDERS, "test-region", lambda: None)
     with pytest.raises(PlanError) as caught:
         load_plan(_plan_with_provider(tmp_path), use_providers=True)
     assert _messages(caught.value) == [

@@ -8,18 +8,23 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from runner import cli, registry, resources, var_sources
-from runner.schema import plan_schema, schema_text
-from runner.source import load_file
+from runner import cli, registry, resources
+from runner.plan import var_providers
+from runner.plan.schema import plan_schema, schema_text
+from runner.plan.source import load_file
 
-from .conftest import DATA, REAL_PROVIDERS, REAL_STAGES, REAL_STEPS
+from .conftest import DATA, REAL_PROVIDERS, REAL_STAGES, REAL_STEPS, USES_TEST_KINDS
+
+pytestmark = USES_TEST_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_committed_schema_matches_the_code() -> None:
     committed = (ROOT / "schemas" / "plan.schema.json").read_text(encoding="utf-8")
-    assert committed == schema_text(), "run: python -c 'from runner.schema import schema_text; ...'"
+    assert committed == schema_text(), (
+        "run: python -c 'from runner.plan.schema import schema_text; ...'"
+    )
 
 
 def test_schema_is_valid_draft_2020_12() -> None:
@@ -50,5 +55,5 @@ def test_shipped_plans_validate(path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(resources, "plans_dir", lambda: ROOT / "plans")
     monkeypatch.setattr(registry, "STAGES", REAL_STAGES)
     monkeypatch.setattr(registry, "STEPS", REAL_STEPS)
-    monkeypatch.setattr(var_sources, "PROVIDERS", REAL_PROVIDERS)
+    monkeypatch.setattr(var_providers, "PROVIDERS", REAL_PROVIDERS)
     assert cli.main(["validate", str(path)]) == 0

@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from runner import source
 from runner.errors import PlanError
-from runner.source import MAX_BYTES, load_file, load_text
+from runner.plan import source
+from runner.plan.source import MAX_BYTES, load_file, load_text
+
+from .conftest import USES_TEST_KINDS
+
+pytestmark = USES_TEST_KINDS
 
 
 def test_locations_are_kept_beside_the_data() -> None:

@@ -1,0 +1,164 @@
+"""Turns a plan into jobs: one per step and per endpoint route, with the results it expects.
+
+Also the pieces of a result the engine adds: hints (reason + endpoint remediation) and the
+skip results of disabled endpoints, steps and sections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from runner.engine import routing
+from runner.events import Sink
+from runner.model import Endpoint, Step
+from runner.reasons import REASONS, hint_for
+from runner.results import CheckResult, Route, Status
+
+_SKIP_CODES = ("skipped", "not-applicable", "missing-input")
+#: Stages where the endpoint's service tag is worth naming in the hint.
+_NETWORK_STAGES = ("tcp", "proxy", "tls", "http")
+#: Reasons where the path is open and something else is wrong: firewall advice would mislead.
+_NOT_THE_PATH = frozenset(
+    {
+        "proxy-auth-required",
+        "proxy-unreachable",
+        "proxy-auth-unsupported",
+        "cert-expired",
+        "tls-protocol",
+        "tls-intercepted",
+        "cert-untrusted",
+        "deadline",
+        "interrupted",
+        "internal-error",
+        "skipped",
+        "not-applicable",
+        "missing-input",
+    }
+)
+
+
+@dataclass
+class Job:
+    """One unit of work: the results it will produce, filled as they finish."""
+
+    template: CheckResult
+    expected: list[str]
+    endpoint: Endpoint | None = None
+    started: bool = False
+    done: list[CheckResult] = field(default_factory=list)
+
+    def result(
+        self, check: str, status: Status, reason: str, detail: str, **kw: Any
+    ) -> CheckResult:
+        """A result of this job; hints are added for everything but a pass."""
+        extra = kw.pop("hint", "")
+        failed = status in (Status.FAIL, Status.ERROR)
+        endpoint = self.endpoint if failed else None
+        text = "" if status is Status.PASS else hint(check, reason, endpoint, extra)
+        return replace(
+            self.template, check=check, status=status, reason=reason, detail=detail, hint=text, **kw
+        )
+
+    def unfinished(self, reason: str) -> list[CheckResult]:
+        """Results for the checks that never finished (stop or deadline)."""
+        missing = self.expected[len(self.done) :]
+        word = {"deadline": "the run's deadline", "interrupted": "the interruption"}[reason]
+        out = []
+        for index, check in enumerate(missing):
+            running = index == 0 and self.started
+            status = Status.ERROR if running and reason == "deadline" else Status.SKIP
+            detail = f"not finished before {word}" if running else f"not run because of {word}"
+            out.append(self.result(check, status, reason, detail))
+        return out
+
+
+class Recorder:
+    """Files each result with its job and streams it to the sink at once."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+
+    def emit(self, job: Job, result: CheckResult) -> None:
+        """Records `result` for `job` and hands it to the sink."""
+        job.done.append(result)
+        self.sink.result(result)
+
+
+def hint(check: str, reason: str, endpoint: Endpoint | None, extra: str) -> str:
+    """What to do, one piece of advice per line: the reason's hint, the stage's own, then
+    (for failures: `endpoint` given) the endpoint's remediation text (its firewall advice
+    only where a firewall can be the cause; on DNS failures only for names that must resolve
+    privately, whose text is about DNS zones), its ASR error codes and what is uncertain."""
+    parts = [hint_for(reason) if reason in REASONS else "", extra]
+    if endpoint is not None:
+        if reason not in _NOT_THE_PATH and (check != "dns" or endpoint.address == "private"):
+            parts.append(endpoint.hint or "")
+        if reason not in _NOT_THE_PATH and check in _NETWORK_STAGES:
+            if endpoint.wildcard:
+                parts.append(f"This host stands for {endpoint.wildcard}: allow that name pattern.")
+            if endpoint.service_tag:
+                parts.append(f"Allow service tag {endpoint.service_tag} (TCP {endpoint.port}).")
+        if endpoint.error_codes:
+            parts.append(f"ASR error codes this causes: {', '.join(endpoint.error_codes)}.")
+        if endpoint.uncertain:
+            parts.append(f"Note: {endpoint.uncertain}")
+    return "\n".join(" ".join(p.split()) for p in parts if p.strip())
+
+
+def skip_reason(text: str | None) -> tuple[str, str]:
+    """(code, detail) from a skip_reason: a code, `code: text`, or free text."""
+    text = text or "skipped"
+    code, _, rest = text.partition(":")
+    if code.strip() in _SKIP_CODES:
+        return code.strip(), rest.strip() or REASONS[code.strip()].meaning
+    return "skipped", text
+
+
+def step_template(step: Step) -> CheckResult:
+    """The fields every result of this step shares."""
+    return CheckResult(
+        check=step.kind,
+        status=Status.SKIP,
+        reason="skipped",
+        detail="",
+        step=step.id,
+        section=step.section,
+        required=step.required,
+    )
+
+
+def endpoint_template(endpoint: Endpoint, route: Route) -> CheckResult:
+    """The fields every result of this endpoint and route shares."""
+    return CheckResult(
+        check="",
+        status=Status.SKIP,
+        reason="skipped",
+        detail="",
+        endpoint=endpoint.id,
+        host=endpoint.host,
+        port=endpoint.port,
+        route=route,
+        section=endpoint.section,
+        required=endpoint.required,
+    )
+
+
+def chain_for(endpoint: Endpoint, plan_route: routing.RoutePlan) -> list[str]:
+    """Through a proxy the CONNECT stage replaces dns and tcp (the proxy resolves)."""
+    chain = list(endpoint.chain)
+    if plan_route.route.kind == "proxy":
+        rest = [stage for stage in chain if stage not in ("dns", "tcp")]
+        return ["proxy", *rest]
+    return [stage for stage in chain if stage != "proxy"]
+
+
+def disabled(
+    enabled: bool, reason: str | None, section: str | None, off: dict[str, Any]
+) -> tuple[str, str] | None:
+    """(code, detail) when a step or endpoint is off, itself or through its section."""
+    if section in off:
+        return "skipped", f"section {section} is off ({off[section].why})"
+    if not enabled:
+        return skip_reason(reason)
+    return None

@@ -1,0 +1,246 @@
+"""The generic check engine: runs a plan's steps and endpoint chains concurrently.
+
+Each stage runs under `asyncio.wait_for`, the run under a hard deadline and a stop event.
+`_guarded` is the one catch-all: an escaped exception becomes an `error` result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import functools
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from loguru import logger
+
+from runner import __version__, registry
+from runner.context import Context
+from runner.engine import jobs, routing
+from runner.events import RunInfo, RunReport, Sink
+from runner.kinds.base import Probe, StageOutcome, StepOutcome
+from runner.model import Plan, Step
+from runner.results import CheckResult, Status
+
+T = TypeVar("T")
+
+#: Extra seconds the engine grants a stage over its own timeout before cutting it off.
+GRACE_S = 0.5
+
+
+def now_iso() -> str:
+    """Now, UTC, ISO 8601 with milliseconds: `2026-11-25T18:30:00.123Z`."""
+    moment = datetime.datetime.now(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass(frozen=True)
+class _Escaped:
+    """What the catch-all saw instead of a kind's answer."""
+
+    status: Status
+    reason: str
+    detail: str
+
+
+async def _guarded(work: Callable[[], Awaitable[T]], timeout: float, what: str) -> T | _Escaped:
+    """The engine's one catch-all: a kind's timeout or exception becomes an `_Escaped`."""
+    try:
+        return await asyncio.wait_for(work(), timeout + GRACE_S)
+    except asyncio.TimeoutError:
+        return _Escaped(
+            Status.FAIL, "timeout", f"{what} did not finish within {timeout + GRACE_S:g}s"
+        )
+    except Exception as error:
+        logger.opt(exception=error).debug("{} raised", what)
+        return _Escaped(Status.ERROR, "internal-error", f"{type(error).__name__}: {error}")
+
+
+async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
+    answer = await _guarded(
+        lambda: registry.STAGES[name].run(probe, ctx), probe.timeout, f"stage {name}"
+    )
+    if isinstance(answer, _Escaped):
+        return StageOutcome(status=answer.status, reason=answer.reason, detail=answer.detail)
+    return answer
+
+
+def _outcome_result(
+    job: jobs.Job, name: str, outcome: StageOutcome | StepOutcome, started: str, took: float
+) -> CheckResult:
+    """A finished stage's or step's outcome as the job's result."""
+    return job.result(
+        name,
+        outcome.status,
+        outcome.reason,
+        outcome.detail,
+        hint=outcome.hint,
+        command=outcome.command,
+        duration_s=took,
+        started_at=started,
+        facts=dict(outcome.facts),
+    )
+
+
+async def _chain(
+    job: jobs.Job, plan_route: routing.RoutePlan, ctx: Context, rec: jobs.Recorder
+) -> None:
+    assert job.endpoint is not None
+    endpoint = job.endpoint
+    state: dict[str, Any] = {}
+    failed: str | None = None
+    for name in job.expected:
+        if failed is not None:
+            detail = f"not run: the {failed} stage failed"
+            rec.emit(job, job.result(name, Status.SKIP, "skipped", detail))
+            continue
+        probe = Probe(
+            endpoint=endpoint,
+            route=plan_route.route,
+            proxy=plan_route.proxy,
+            timeout=ctx.stage_timeout(endpoint.timeout),
+            state=dict(state),
+        )
+        started, clock = now_iso(), time.monotonic()
+        outcome = await _run_stage(name, probe, ctx)
+        logger.debug(
+            "{} {} over {}: {} {}",
+            endpoint.id,
+            name,
+            probe.route.label(),
+            outcome.status,
+            outcome.reason,
+        )
+        rec.emit(job, _outcome_result(job, name, outcome, started, time.monotonic() - clock))
+        state.update(outcome.state)
+        if outcome.status in (Status.FAIL, Status.ERROR):
+            failed = name
+
+
+async def _step(job: jobs.Job, step: Step, ctx: Context, rec: jobs.Recorder) -> None:
+    started, clock = now_iso(), time.monotonic()
+    answer = await _guarded(
+        lambda: registry.STEPS[step.kind].run(step, ctx),
+        ctx.stage_timeout(step.timeout),
+        f"step {step.id} ({step.kind})",
+    )
+    if isinstance(answer, _Escaped):
+        answer = [StepOutcome(step.kind, answer.status, answer.reason, answer.detail)]
+    elif not answer:
+        answer = [StepOutcome(step.kind, Status.ERROR, "internal-error", "no outcome returned")]
+    took = time.monotonic() - clock
+    job.expected = [outcome.check for outcome in answer]
+    for outcome in answer:
+        rec.emit(job, _outcome_result(job, outcome.check, outcome, started, took))
+
+
+def _plan_jobs(
+    plan: Plan, ctx: Context, rec: jobs.Recorder
+) -> list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]]:
+    """Jobs in plan order (steps, then endpoints by route); disabled ones are done at once."""
+    off = {s.name: s for s in plan.sections if not s.enabled}
+    planned: list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]] = []
+    for step in plan.steps:
+        job = jobs.Job(jobs.step_template(step), [step.kind])
+        skip = jobs.disabled(step.enabled, step.skip_reason, step.section, off)
+        if skip:
+            rec.emit(job, job.result(step.kind, Status.SKIP, *skip))
+            planned.append((job, None))
+        else:
+            planned.append((job, functools.partial(_step, job, step, ctx, rec)))
+    for endpoint in plan.endpoints:
+        skip = jobs.disabled(endpoint.enabled, endpoint.skip_reason, endpoint.section, off)
+        for plan_route in routing.routes_for(endpoint, plan.routes, ctx):
+            job = jobs.Job(
+                jobs.endpoint_template(endpoint, plan_route.route),
+                jobs.chain_for(endpoint, plan_route),
+                endpoint,
+            )
+            if skip:
+                for check in job.expected:
+                    rec.emit(job, job.result(check, Status.SKIP, *skip))
+                planned.append((job, None))
+            else:
+                planned.append((job, functools.partial(_chain, job, plan_route, ctx, rec)))
+    return planned
+
+
+async def _bounded(
+    job: jobs.Job, work: Callable[[], Awaitable[None]], gate: asyncio.Semaphore
+) -> None:
+    async with gate:
+        job.started = True
+        await work()
+
+
+async def _wait(
+    tasks: list[asyncio.Task[None]], stop: asyncio.Event | None, deadline: float
+) -> str | None:
+    """Waits for every task, the stop event or the deadline; returns why it ended early."""
+    everything = asyncio.ensure_future(asyncio.gather(*tasks))
+    waiters: set[asyncio.Future[Any]] = {everything}
+    stopper = asyncio.ensure_future(stop.wait()) if stop is not None else None
+    if stopper is not None:
+        waiters.add(stopper)
+    done, _ = await asyncio.wait(waiters, timeout=deadline, return_when=asyncio.FIRST_COMPLETED)
+    if stopper is not None:
+        stopper.cancel()
+    if everything in done:
+        return None
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(everything, return_exceptions=True)
+    return "interrupted" if stopper is not None and stopper in done else "deadline"
+
+
+async def _end_run() -> None:
+    """Lets kinds release what their checks shared during the run (optional `end_run()`)."""
+    kinds = dict.fromkeys([*registry.STAGES.values(), *registry.STEPS.values()])
+    for kind in kinds:
+        end_run = getattr(kind, "end_run", None)
+        if end_run is None:
+            continue
+        try:
+            await end_run()
+        except Exception as error:
+            logger.opt(exception=error).debug("end_run of {} raised", kind)
+
+
+async def run_plan(
+    plan: Plan,
+    ctx: Context,
+    sink: Sink,
+    *,
+    stop: asyncio.Event | None = None,
+    deadline: float | None = None,
+    concurrency: int | None = None,
+    info: RunInfo | None = None,
+) -> RunReport:
+    """Runs every step and endpoint chain of `plan`; results stream to `sink`."""
+    clock = time.monotonic()
+    info = info or RunInfo(
+        plan=plan, command_line="", started_at=now_iso(), tool_version=__version__
+    )
+    sink.started(info)
+    rec = jobs.Recorder(sink)
+    planned = _plan_jobs(plan, ctx, rec)
+    gate = asyncio.Semaphore(concurrency or plan.concurrency)
+    tasks = [asyncio.ensure_future(_bounded(job, work, gate)) for job, work in planned if work]
+    ended = await _wait(tasks, stop, deadline if deadline is not None else plan.deadline)
+    await _end_run()
+    if ended is not None:
+        for job, _ in planned:
+            for result in job.unfinished(ended):
+                rec.emit(job, result)
+    report = RunReport(
+        info=info,
+        results=tuple(r for job, _ in planned for r in job.done),
+        finished_at=now_iso(),
+        duration_s=time.monotonic() - clock,
+        interrupted=ended == "interrupted",
+        deadline_hit=ended == "deadline",
+    )
+    sink.finished(report)
+    return report

@@ -1,0 +1,242 @@
+"""Resolves the endpoint's host: the system resolver, or the `--dns-server`s via dnspython."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import time
+from typing import TYPE_CHECKING, Any
+
+from runner.context import Context
+from runner.kinds.base import Probe, StageOutcome
+from runner.kinds.net import manual_commands
+from runner.kinds.net.addresses import classify, family
+from runner.kinds.net.threads import in_thread
+from runner.results import Status
+
+if TYPE_CHECKING:  # dnspython is imported where it is used: `validate` needs none of it
+    import dns.asyncresolver
+    import dns.resolver
+
+SUMMARY = "Resolve the host name (A/AAAA, CNAME chain) and classify the addresses."
+
+
+async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    """Resolves the endpoint's host; the addresses go to the next stages."""
+    if _is_ip(probe.endpoint.host):
+        facts: dict[str, Any] = {"resolver": "none", "note": "the host is an IP address"}
+        return _judge(probe, [probe.endpoint.host], facts, 0.0, manual_commands.nslookup(probe))
+    if ctx.dns_servers:
+        return await _with_dnspython(probe, ctx)
+    return await _with_system(probe)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+# --- system resolver ------------------------------------------------------------------
+
+
+async def _with_system(probe: Probe) -> StageOutcome:
+    host = probe.endpoint.host
+    command = manual_commands.nslookup(probe)
+    start = time.monotonic()
+    port = probe.endpoint.port
+    try:
+        # In a daemon thread rather than loop.getaddrinfo (the default executor): a stuck
+        # resolver must not hold up the end of an interrupted run.
+        infos = await asyncio.wait_for(
+            in_thread(lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)),
+            probe.timeout,
+        )
+    except asyncio.TimeoutError:
+        return _failure("dns-timeout", f"no answer within {probe.timeout:g}s", command)
+    except socket.gaierror as error:
+        return _system_failure(error, command)
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    facts: dict[str, Any] = {
+        "resolver": "system",
+        "note": "the system resolver does not report CNAMEs, TTLs or the answering server",
+    }
+    return _judge(probe, addresses, facts, time.monotonic() - start, command)
+
+
+#: The system resolver reports "no such name" for NXDOMAIN, and also when the DNS server
+#: (or a stub in front of it) answers that for everything it cannot resolve: it cannot tell.
+SYSTEM_NXDOMAIN_DETAIL = (
+    "the name does not exist, or this machine's DNS server cannot resolve it "
+    "(the system resolver does not say which)"
+)
+SYSTEM_NXDOMAIN_HINT = (
+    "To see the DNS server's own answer, rerun with --dns-server and the server from "
+    "/etc/resolv.conf (Windows: ipconfig /all), or compare with --dns-server 168.63.129.16 "
+    "(Azure DNS, on an Azure VM)."
+)
+
+
+def _system_failure(error: socket.gaierror, command: str) -> StageOutcome:
+    """A failed system lookup, worded as honestly as getaddrinfo's answer allows."""
+    reason = _gai_reason(error)
+    detail = f"system resolver: {error.strerror}"
+    if reason != "nxdomain":
+        return _failure(reason, detail, command)
+    return StageOutcome(
+        status=Status.FAIL,
+        reason=reason,
+        detail=f"{detail}: {SYSTEM_NXDOMAIN_DETAIL}",
+        command=command,
+        facts={"resolver": "system", "gai_error": error.errno},
+        hint=SYSTEM_NXDOMAIN_HINT,
+    )
+
+
+def _gai_reason(error: socket.gaierror) -> str:
+    codes = {
+        getattr(socket, "EAI_NONAME", None): "nxdomain",
+        getattr(socket, "EAI_NODATA", None): "no-answer",
+        getattr(socket, "EAI_ADDRFAMILY", None): "no-answer",
+        getattr(socket, "EAI_AGAIN", None): "dns-timeout",
+        getattr(socket, "EAI_FAIL", None): "servfail",
+    }
+    return codes.get(error.errno, "servfail")
+
+
+# --- dnspython with explicit servers --------------------------------------------------
+
+
+def _resolver(ctx: Context) -> dns.asyncresolver.Resolver:
+    import dns.asyncresolver
+    import dns.nameserver
+
+    resolver = dns.asyncresolver.Resolver(configure=False)
+    resolver.nameservers = [dns.nameserver.Do53Nameserver(ip, port) for ip, port in ctx.dns_servers]
+    return resolver
+
+
+async def _with_dnspython(probe: Probe, ctx: Context) -> StageOutcome:
+    import dns.exception
+    import dns.resolver
+
+    host = probe.endpoint.host
+    server = ctx.dns_servers[0][0]
+    command = manual_commands.nslookup(probe, server)
+    resolver = _resolver(ctx)
+    start = time.monotonic()
+    lifetime = max(probe.timeout - 0.1, 0.1)
+    try:
+        answers = await asyncio.gather(
+            *(
+                resolver.resolve(host, rdtype, lifetime=lifetime, raise_on_no_answer=False)
+                for rdtype in ("A", "AAAA")
+            )
+        )
+    except dns.resolver.NXDOMAIN:
+        return _failure("nxdomain", f"{host} does not exist (NXDOMAIN from {server})", command)
+    except dns.resolver.NoNameservers as error:
+        reason, rcode = _rcode_reason(error)
+        return _failure(reason, f"DNS server answered {rcode} for {host}", command)
+    except dns.exception.Timeout:
+        servers = ", ".join(f"{ip}:{port}" for ip, port in ctx.dns_servers)
+        return _failure("dns-timeout", f"no answer from {servers} within {lifetime:g}s", command)
+    addresses: list[str] = []
+    cnames: list[str] = []
+    ttls: dict[str, int] = {}
+    for answer in answers:
+        _collect(answer, addresses, cnames, ttls)
+    facts: dict[str, Any] = {
+        "resolver": "dnspython",
+        "server": f"{answers[0].nameserver}:{answers[0].port}",
+        "cname_chain": list(dict.fromkeys(cnames)),
+        "ttl": ttls,
+    }
+    return _judge(probe, addresses, facts, time.monotonic() - start, command)
+
+
+def _collect(
+    answer: dns.resolver.Answer, addresses: list[str], cnames: list[str], ttls: dict[str, int]
+) -> None:
+    import dns.rdatatype
+
+    for rrset in answer.response.answer:
+        for rdata in rrset:
+            text = rdata.to_text()
+            if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+                addresses.append(text)
+                ttls[text] = int(rrset.ttl)
+            elif rrset.rdtype == dns.rdatatype.CNAME:
+                cnames.append(f"{rrset.name.to_text(omit_final_dot=True)} -> {text.rstrip('.')}")
+
+
+def _rcode_reason(error: dns.resolver.NoNameservers) -> tuple[str, str]:
+    import dns.message
+    import dns.rcode
+
+    for entry in error.kwargs.get("errors", []):
+        response = entry[-1]
+        if isinstance(response, dns.message.Message):
+            rcode = response.rcode()
+            name = dns.rcode.to_text(rcode)
+            return ("dns-refused" if rcode == dns.rcode.REFUSED else "servfail", name)
+    return ("servfail", "no usable answer")
+
+
+# --- judging ---------------------------------------------------------------------------
+
+
+def _failure(reason: str, detail: str, command: str) -> StageOutcome:
+    return StageOutcome(status=Status.FAIL, reason=reason, detail=detail, command=command)
+
+
+def _judge(
+    probe: Probe, addresses: list[str], facts: dict[str, Any], took: float, command: str
+) -> StageOutcome:
+    facts["addresses"] = [
+        {
+            "address": a,
+            "family": family(a),
+            "class": classify(a),
+            "ttl": facts.get("ttl", {}).get(a),
+        }
+        for a in addresses
+    ]
+    facts.pop("ttl", None)
+    facts["time_ms"] = round(took * 1000, 1)
+    if not addresses:
+        return StageOutcome(
+            status=Status.FAIL,
+            reason="no-answer",
+            detail=f"{probe.endpoint.host} has no A or AAAA record",
+            command=command,
+            facts=facts,
+        )
+    shown = ", ".join(f"{a} ({classify(a)})" for a in addresses[:4])
+    reason = _expectation(probe.endpoint.address, addresses)
+    if reason:
+        word = "public" if reason == "expected-private" else "private"
+        detail = f"expected {probe.endpoint.address} addresses, got {word}: {shown}"
+        return StageOutcome(
+            status=Status.FAIL, reason=reason, detail=detail, command=command, facts=facts
+        )
+    return StageOutcome(
+        status=Status.PASS,
+        reason="ok",
+        detail=f"resolved to {shown}",
+        command=command,
+        facts=facts,
+        state={"addresses": addresses},
+    )
+
+
+def _expectation(expected: str, addresses: list[str]) -> str | None:
+    classes = [classify(a) for a in addresses]
+    if expected == "private" and "public" in classes:
+        return "expected-private"
+    if expected == "public" and any(c != "public" for c in classes):
+        return "expected-public"
+    return None

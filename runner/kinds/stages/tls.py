@@ -1,0 +1,167 @@
+"""TLS handshake with SNI: protocol, cipher, presented certificate, trust and issuer checks."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+from dataclasses import replace
+from typing import Any
+
+from runner.context import Context
+from runner.kinds.base import Probe, StageOutcome
+from runner.kinds.net import manual_commands, tls_context, x509
+from runner.kinds.net.threads import in_thread
+from runner.results import Status
+
+SUMMARY = "Handshake TLS with SNI and verify the certificate chain and its issuer."
+
+_PROTOCOL_ERRORS = (
+    "UNSUPPORTED_PROTOCOL",
+    "TLSV1_ALERT_PROTOCOL_VERSION",
+    "NO_PROTOCOLS_AVAILABLE",
+    "WRONG_SSL_VERSION",
+    "VERSION_TOO_LOW",
+)
+_EXPIRED = {9, 10}  # X509_V_ERR_CERT_NOT_YET_VALID, X509_V_ERR_CERT_HAS_EXPIRED
+_HOSTNAME = {62}  # X509_V_ERR_HOSTNAME_MISMATCH
+#: Issuer names of public CAs; anything else on a failed chain suggests a middlebox.
+_PUBLIC_CAS = ("microsoft", "digicert", "baltimore", "globalsign", "verisign", "entrust")
+
+
+async def run(probe: Probe, ctx: Context) -> StageOutcome:
+    """Handshakes (in a thread: blocking sockets with timeouts)."""
+    return await in_thread(lambda: _check(probe, ctx))
+
+
+def _check(probe: Probe, ctx: Context) -> StageOutcome:
+    command = manual_commands.openssl(probe)
+    started = time.monotonic()
+    try:
+        with tls_context.open_socket(probe) as raw:
+            with tls_context.verifying(ctx).wrap_socket(
+                raw, server_hostname=probe.endpoint.host
+            ) as tls:
+                facts = _session_facts(tls)
+    except ssl.SSLCertVerificationError as error:
+        left = probe.timeout - (time.monotonic() - started)
+        return _untrusted(replace(probe, timeout=left), error, command)
+    except ssl.SSLError as error:
+        if error.reason in _PROTOCOL_ERRORS:
+            left = probe.timeout - (time.monotonic() - started)
+            return _too_old(replace(probe, timeout=left), error, command)
+        return _fail("tls-handshake", f"handshake failed: {error.reason or error}", command)
+    except socket.timeout:
+        return _fail("tls-handshake", f"no handshake within {probe.timeout:g}s", command)
+    except OSError as error:
+        return _fail("tls-handshake", f"connection broke: {error.strerror or error}", command)
+    return _judge(probe, facts, command)
+
+
+def _too_old(probe: Probe, error: ssl.SSLError, command: str) -> StageOutcome:
+    """tls-protocol, naming the version the server does speak when it can be learnt."""
+    offered = tls_context.legacy_version(probe) if probe.timeout >= 0.2 else None
+    detail = f"handshake failed: {error.reason}"
+    if offered:
+        detail += f"; the server only offers {offered} (TLS 1.2 or newer is required)"
+    return _fail("tls-protocol", detail, command, facts={"server_version": offered})
+
+
+def _fail(reason: str, detail: str, command: str, **kw: Any) -> StageOutcome:
+    return StageOutcome(status=Status.FAIL, reason=reason, detail=detail, command=command, **kw)
+
+
+def _session_facts(tls: ssl.SSLSocket) -> dict[str, Any]:
+    cipher = tls.cipher()
+    return {
+        "version": tls.version(),
+        "cipher": cipher[0] if cipher else None,
+        "verified": True,
+        "chain": _chain(tls),
+    }
+
+
+def _chain(tls: ssl.SSLSocket) -> list[dict[str, Any]]:
+    """The leaf, or the whole chain when this Python can give it (3.13+)."""
+    ders: list[bytes] = []
+    for name in ("get_verified_chain", "get_unverified_chain"):
+        getter = getattr(tls, name, None)
+        if getter is not None and not ders:
+            ders = [item for item in getter() if isinstance(item, bytes)]
+    if not ders:
+        leaf = tls.getpeercert(binary_form=True)
+        ders = [leaf] if leaf else []
+    return [x509.describe(der) for der in ders]
+
+
+def _issuer_words(chain: list[dict[str, Any]]) -> list[str]:
+    names: list[str] = []
+    for cert in chain:
+        for part in ("issuer", "subject"):
+            names.extend(cert.get(part, {}).get(key, "") for key in ("CN", "O"))
+    return [name for name in names if name]
+
+
+def _judge(probe: Probe, facts: dict[str, Any], command: str) -> StageOutcome:
+    chain = facts["chain"]
+    leaf = chain[0] if chain else {}
+    issuer = x509.label(leaf.get("issuer", {}))
+    detail = (
+        f"{facts['version']}, {facts['cipher']}, issuer {issuer}, expires {leaf.get('not_after')}"
+    )
+    expected = probe.endpoint.tls_issuers
+    words = [w.lower() for w in _issuer_words([*chain[1:], {"issuer": leaf.get("issuer", {})}])]
+    if expected and not any(e.lower() in w for e in expected for w in words):
+        return StageOutcome(
+            status=Status.WARN,
+            reason="tls-intercepted",
+            detail=f"{detail}; expected an issuer like {', '.join(expected)}",
+            command=command,
+            facts=facts,
+        )
+    return StageOutcome(
+        status=Status.PASS, reason="ok", detail=detail, command=command, facts=facts
+    )
+
+
+def _untrusted(probe: Probe, error: ssl.SSLCertVerificationError, command: str) -> StageOutcome:
+    code = error.verify_code
+    reason = "cert-untrusted"
+    if code in _EXPIRED:
+        reason = "cert-expired"
+    elif code in _HOSTNAME:
+        reason = "cert-hostname-mismatch"
+    chain = _presented_chain(probe)
+    facts: dict[str, Any] = {
+        "verified": False,
+        "verify_error": error.verify_message,
+        "chain": chain,
+    }
+    issuer = x509.label(chain[0].get("issuer", {})) if chain else "unknown"
+    detail = f"certificate rejected: {error.verify_message}; issuer {issuer}"
+    return _fail(reason, detail, command, facts=facts, hint=_middlebox_hint(probe, chain, issuer))
+
+
+def _presented_chain(probe: Probe) -> list[dict[str, Any]]:
+    """Reconnects without verification to read what the server presents (time allowing)."""
+    if probe.timeout < 0.2:
+        return []
+    try:
+        with tls_context.open_socket(probe) as raw:
+            with tls_context.unverified().wrap_socket(
+                raw, server_hostname=probe.endpoint.host
+            ) as tls:
+                return _chain(tls)
+    except OSError:
+        return []
+
+
+def _middlebox_hint(probe: Probe, chain: list[dict[str, Any]], issuer: str) -> str:
+    known = probe.endpoint.tls_issuers or _PUBLIC_CAS
+    words = [w.lower() for w in _issuer_words([{"issuer": c.get("issuer", {})} for c in chain])]
+    if any(k.lower() in w for k in known for w in words):
+        return f"The issuer ({issuer}) looks like a public CA: this machine's trust store lacks it."
+    return (
+        f"The issuer ({issuer}) is not a public CA expected here: this looks like a "
+        "TLS-inspecting proxy or firewall re-signing the traffic."
+    )

@@ -1,0 +1,169 @@
+"""Step kind `clock`: the local clock against the `Date` header of an HTTPS endpoint.
+
+The plans point it at the Entra ID sign-in host: a clock off by more than a few minutes
+breaks sign-in (asr-facts.md section 2: ~15 minutes breaks setup). One HTTPS HEAD request
+with the run's TLS settings (`--ca-bundle`) and timeout, through `--proxy` or the
+environment's proxy like the default route (`--no-proxy`: direct). The skew is measured
+against the middle of the request. Beyond `warn_after` seconds: warn; beyond `fail_after`:
+fail; both with reason `clock-skew`. When the host cannot be reached the clock is not
+judged (warn, with the network reason): the endpoint checks report the connectivity.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import time
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from runner.context import Context, ProxySetting
+from runner.engine import routing
+from runner.kinds.base import StepOutcome
+from runner.model import Step
+from runner.redact import mask_url
+from runner.results import Status
+
+SUMMARY = "Compares the local clock with the Date header of an HTTPS endpoint (Entra ID)."
+PARAMS_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["host"],
+    "properties": {
+        "host": {"type": "string", "minLength": 1},
+        "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+        "warn_after": {"type": "number", "exclusiveMinimum": 0},
+        "fail_after": {"type": "number", "exclusiveMinimum": 0},
+    },
+}
+
+WARN_AFTER = 120.0
+FAIL_AFTER = 300.0
+
+
+def proxy_for(host: str, ctx: Context) -> ProxySetting | None:
+    """The proxy of the default route: --proxy, else the environment's (NO_PROXY honored)."""
+    if ctx.force_direct:
+        return None
+    if ctx.cli_proxy is not None:
+        return ctx.cli_proxy
+    env = ctx.env_proxy
+    return env if env is not None and routing.bypass_entry(host, env) is None else None
+
+
+def judge(skew: float, warn_after: float, fail_after: float) -> tuple[Status, str]:
+    size = abs(skew)
+    if size > fail_after:
+        return Status.FAIL, "clock-skew"
+    if size > warn_after:
+        return Status.WARN, "clock-skew"
+    return Status.PASS, "ok"
+
+
+async def head_date(
+    url: str, ctx: Context, proxy: ProxySetting | None, timeout: float
+) -> tuple[str | None, float]:
+    """(Date header, local epoch seconds at the middle of the request)."""
+    import httpx  # here, not at module level: `validate` needs no httpx
+
+    verify = ssl.create_default_context(cafile=ctx.ca_bundle)
+    async with httpx.AsyncClient(
+        verify=verify,
+        proxy=routing.stage_url(proxy.url) if proxy else None,
+        trust_env=False,
+        timeout=httpx.Timeout(timeout),
+    ) as client:
+        before = time.time()
+        response = await client.head(url)
+        after = time.time()
+    return response.headers.get("date"), (before + after) / 2
+
+
+def _why(error: BaseException) -> str:
+    """`ConnectError: All connection attempts failed (Connection refused)`: the error, and
+    the operating system's words from the OSError underneath, when there is one."""
+    text = str(error).strip()
+    shown = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    inner: BaseException | None = error
+    seen = 0
+    while inner is not None and seen < 8:  # bounded: chains can loop
+        words = _os_words(inner)
+        if words and words not in shown:
+            return f"{shown} ({words})"
+        inner, seen = inner.__cause__ or inner.__context__, seen + 1
+    return shown
+
+
+def _os_words(error: BaseException | None) -> str:
+    """ "Connection refused" for an OSError with a system errno; its own text otherwise."""
+    if not isinstance(error, OSError):
+        return ""
+    if isinstance(error.errno, int) and error.errno > 0:
+        return os.strerror(error.errno)
+    return error.strerror or ""
+
+
+async def run(step: Step, ctx: Context) -> list[StepOutcome]:
+    """One outcome: the skew, judged."""
+    import httpx
+
+    params = step.params
+    host, port = str(params["host"]), int(params.get("port", 443))
+    url = f"https://{host}/" if port == 443 else f"https://{host}:{port}/"
+    proxy = proxy_for(host, ctx)
+    via = f" --proxy {mask_url(proxy.url)}" if proxy else ""
+    command = f"curl -sI{via} {url} | grep -i '^date:'; date -u"
+    timeout = ctx.stage_timeout(max(1.0, step.timeout - 1.0))
+    facts: dict[str, Any] = {"url": url, "route": mask_url(proxy.url) if proxy else "direct"}
+    try:
+        header, local = await head_date(url, ctx, proxy, timeout)
+    except httpx.TimeoutException:
+        return [
+            StepOutcome(
+                "clock",
+                Status.WARN,
+                "http-timeout",
+                f"{host} did not answer in {timeout:g}s: clock not checked",
+                command,
+                facts,
+            )
+        ]
+    except (httpx.HTTPError, ssl.SSLError, OSError) as error:
+        return [
+            StepOutcome(
+                "clock",
+                Status.WARN,
+                "http-error",
+                f"clock not checked: could not read the time from {host}: {_why(error)}",
+                command,
+                facts,
+                hint=f"The checks of {host} show why it cannot be reached.",
+            )
+        ]
+    if not header:
+        return [
+            StepOutcome(
+                "clock",
+                Status.WARN,
+                "http-error",
+                f"{host} sent no Date header: clock not checked",
+                command,
+                facts,
+            )
+        ]
+    server = parsedate_to_datetime(header).timestamp()
+    skew = local - server
+    status, reason = judge(
+        skew,
+        float(params.get("warn_after", WARN_AFTER)),
+        float(params.get("fail_after", FAIL_AFTER)),
+    )
+    facts.update(
+        server_date=header,
+        local_utc=time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(local)),
+        skew_seconds=round(skew, 1),
+    )
+    ahead = "ahead of" if skew > 0 else "behind"
+    detail = f"local clock is {abs(skew):.0f}s {ahead} {host} (Date: {header})"
+    return [StepOutcome("clock", status, reason, detail, command, facts)]

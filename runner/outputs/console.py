@@ -1,0 +1,260 @@
+"""The console sink: one line per finished check, then a table and the verdict."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Mapping
+from typing import TextIO
+
+from runner.events import RunInfo, RunReport
+from runner.outputs.findings import dns_down
+from runner.reasons import REASONS
+from runner.redact import Redactor
+from runner.results import CheckResult, Status
+
+_COLORS = {
+    Status.PASS: "32",
+    Status.WARN: "33",
+    Status.FAIL: "31",
+    Status.ERROR: "35",
+    Status.SKIP: "2",
+}
+_VERDICT_COLORS = {"pass": "32", "warn": "33", "fail": "31", "interrupted": "35"}
+_STAGES = ("dns", "tcp", "proxy", "tls", "http")
+_VERDICTS = {
+    "pass": "every required check passed",
+    "warn": "every required check passed, with warnings to review",
+    "fail": "a required check failed: fix the failures above (see 'what to do' under each)",
+    "interrupted": "the run was interrupted; the results above are incomplete",
+}
+
+
+def use_color(
+    stream: TextIO, no_color: bool = False, environ: Mapping[str, str] | None = None
+) -> bool:
+    """Colors only on a terminal, and never with --no-color or NO_COLOR set."""
+    env = os.environ if environ is None else environ
+    if no_color or env.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class ConsoleSink:
+    """Prints results as they finish; `quiet` keeps only the summary, `verbose` adds facts."""
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        redactor: Redactor | None = None,
+        color: bool = False,
+        quiet: bool = False,
+        verbose: bool = False,
+    ) -> None:
+        self.stream = stream or sys.stdout
+        self.redactor = redactor or Redactor()
+        self.color = color
+        self.quiet = quiet
+        self.verbose = verbose
+        #: Hint lines are wrapped to this width on a terminal; 0 keeps one line per hint.
+        self.width = _terminal_width(self.stream)
+        #: Set when the stream went away; the run goes on (the report is still written).
+        self.closed = False
+        #: (endpoint, route, detail) of skips already printed: later stages say the same.
+        self._skips_shown: set[tuple[str, str, str]] = set()
+
+    def _print(self, text: str = "") -> None:
+        if self.closed:
+            return
+        try:
+            print(self.redactor.mask(text), file=self.stream, flush=True)
+        except (BrokenPipeError, ValueError):  # e.g. `asrcheck run ... | head`: stop printing
+            self.closed = True
+
+    def _paint(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.color else text
+
+    def started(self, info: RunInfo) -> None:
+        if self.quiet:
+            return
+        plan = info.plan
+        self._print(
+            f"asrcheck {info.tool_version}: plan {plan.name} {plan.version} ({plan.source})"
+        )
+        for line in _settings_lines(info.settings):
+            self._print(line)
+        wanted = sum(1 for e in plan.endpoints if e.enabled)
+        self._print(
+            f"Checking {wanted} endpoints and {len(plan.steps)} steps. Results as they finish:"
+        )
+
+    def _repeats_a_skip(self, result: CheckResult) -> bool:
+        """True for the 2nd, 3rd... skip of one endpoint and route with the same reason."""
+        if result.status is not Status.SKIP or result.endpoint is None or self.verbose:
+            return False
+        key = (result.endpoint, result.route.label() if result.route else "", result.detail)
+        if key in self._skips_shown:
+            return True
+        self._skips_shown.add(key)
+        return False
+
+    def result(self, result: CheckResult) -> None:
+        if self.quiet or self._repeats_a_skip(result):
+            return
+        word = self._paint(_COLORS[result.status], f"{result.status.value.upper():5}")
+        check = (
+            f"{result.check}+" if result.status is Status.SKIP and result.endpoint else result.check
+        )
+        subject = _subject(result).strip()
+        self._print(f"{word} {check:6} {subject + ': ' if subject else ''}{result.detail}")
+        if result.status in (Status.FAIL, Status.ERROR, Status.WARN):
+            for line in advice_lines(result, width=self.width):
+                self._print(f"      {line}")
+        if self.verbose and result.facts:
+            self._print(f"      facts: {json.dumps(result.facts, sort_keys=True, default=str)}")
+
+    def finished(self, report: RunReport) -> None:
+        self._print()
+        if self.quiet:  # no table: one line per failed check, then the verdict
+            for result in report.results:
+                if result.status in (Status.FAIL, Status.ERROR):
+                    self._print(f"failed: {result.check} {_subject(result)}: {result.reason}")
+        else:
+            for line in _table(report.results):
+                self._print(line)
+        counts = report.counts()
+        shown = ", ".join(f"{counts[s.value]} {s.value}" for s in Status if counts[s.value])
+        self._print(
+            f"\n{len(report.results)} checks in {report.duration_s:.1f}s: {shown or 'none'}"
+        )
+        down = dns_down(report.results)
+        if down:
+            self._print(self._paint(_COLORS[Status.FAIL], down))
+        if report.deadline_hit:
+            self._print("The run's deadline cut it short: rerun with a larger --deadline.")
+        verdict = report.verdict
+        label = self._paint(_VERDICT_COLORS[verdict], f"VERDICT: {verdict.upper()}")
+        words = _VERDICTS[verdict]
+        if self.quiet and verdict == "fail":  # the advice was not printed: say where it is
+            words = "a required check failed: the support log says what to do for each"
+        self._print(f"{label}: {words}")
+
+
+def advice_lines(result: CheckResult, width: int = 0) -> list[str]:
+    """The lines under a failure or warning: the reason with its meaning, what to do (one
+    bullet per hint line, wrapped to `width` when it is not 0) and the manual command."""
+    meaning = REASONS[result.reason].meaning if result.reason in REASONS else ""
+    lines = [f"reason: {result.reason}" + (f" - {meaning}" if meaning else "")]
+    hints = [line for line in result.hint.splitlines() if line.strip()]
+    if hints:
+        lines.append("what to do:")
+        for text in hints:
+            if width:
+                lines += textwrap.wrap(
+                    text,
+                    max(width - 6, 40),
+                    initial_indent="  - ",
+                    subsequent_indent="    ",
+                    break_long_words=False,  # host names, URLs and paths stay whole
+                    break_on_hyphens=False,
+                )
+            else:
+                lines.append(f"  - {text}")
+    if result.command:
+        lines.append(f"try by hand: {result.command}")
+    return lines
+
+
+def _terminal_width(stream: TextIO) -> int:
+    """The terminal's width (at most 120) when `stream` is one; 0 otherwise."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return 0
+    return min(shutil.get_terminal_size((100, 24)).columns, 120)
+
+
+def _settings_lines(settings: Mapping[str, object]) -> list[str]:
+    """Where the routes come from and the limits, in an admin's words."""
+    if not settings:
+        return []
+    if settings.get("no_proxy"):
+        routes = "direct only (--no-proxy)"
+    else:
+        routes = (
+            f"--proxy {settings.get('cli_proxy') or 'not given'}; "
+            f"HTTPS_PROXY {settings.get('env_proxy') or 'not set'}; "
+            f"ASR agent proxy {settings.get('agent_proxy') or 'none found'}"
+        )
+    dns = settings.get("dns_servers")
+    dns_text = ", ".join(map(str, dns)) if isinstance(dns, list) else str(dns)
+    return [
+        f"Routes: {routes}",
+        *_https_proxy_notes(settings),
+        f"DNS: {dns_text}; TLS trust: {settings.get('ca_bundle')}; stage timeout "
+        f"{settings.get('timeout')}s; deadline {settings.get('deadline')}s",
+    ]
+
+
+def _https_proxy_notes(settings: Mapping[str, object]) -> list[str]:
+    """A note per proxy written as https://, which is checked as a plain HTTP proxy."""
+    if settings.get("no_proxy"):
+        return []
+    named = (("cli_proxy", "--proxy"), ("env_proxy", "HTTPS_PROXY"))
+    urls = {label: str(settings.get(key) or "").split(" ")[0] for key, label in named}
+    return [
+        f"Note: {label} {url} is checked as an HTTP proxy (plain CONNECT, as for http://); "
+        "the ASR agent does not support an https:// proxy URL."
+        for label, url in urls.items()
+        if url.lower().startswith("https://")
+    ]
+
+
+def _step_name(result: CheckResult) -> str:
+    """The step's id and check, without saying the same word twice: `clock` for step
+    `clock` check `clock`, `network:dns` for step `network`, `time-sync ntp` otherwise."""
+    step, check = result.step or "", result.check
+    if not step or step == check or check.startswith(f"{step}:"):
+        return check
+    return f"{step} {check}"
+
+
+def _subject(result: CheckResult) -> str:
+    if result.endpoint is None:
+        bad = result.status in (Status.FAIL, Status.ERROR)
+        optional = " [optional]" if bad and not result.required else ""
+        step = "" if _step_name(result) == result.check else str(result.step)
+        return step + optional
+    optional = "" if result.required else " [optional]"
+    where = f"{result.endpoint}{optional} ({result.host}:{result.port})"
+    return f"{where} {result.route.label()}" if result.route else where
+
+
+def _table(results: tuple[CheckResult, ...]) -> list[str]:
+    """Endpoint x stage grid; steps listed under it."""
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    steps: list[str] = []
+    for r in results:
+        if r.endpoint is None:
+            steps.append(f"  {_step_name(r)}: {r.status.value} ({r.reason})")
+            continue
+        name = r.endpoint if r.required else f"{r.endpoint} (optional)"
+        key = (name, r.route.label() if r.route else "")
+        cell = r.status.value if r.reason in ("ok", "skipped") else f"{r.status.value}:{r.reason}"
+        rows.setdefault(key, {})[r.check] = cell
+    stages = [s for s in _STAGES if any(s in row for row in rows.values())]
+    stages += sorted({c for row in rows.values() for c in row} - set(stages))
+    header = ["endpoint", "route", *stages]
+    body = [[ep, route, *(row.get(s, "-") for s in stages)] for (ep, route), row in rows.items()]
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
+        for line in [header, *body]
+    ]
+    if steps:
+        lines += ["", "steps:", *steps]
+    return lines if body or steps else ["(no checks)"]

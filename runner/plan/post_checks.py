@@ -1,0 +1,107 @@
+"""Checks of a plan after substitution: what only the resolved values show.
+
+Ranges and types of substituted values (a stricter schema), duplicate endpoint and step
+ids, host names, and each step's parameters against its kind. Parts left unresolved, or
+rejected earlier (see runner.plan.set_aside), are not checked again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runner import registry
+from runner.errors import Problem
+from runner.plan import schema, substitution, validation
+from runner.plan.hostnames import host_problem
+from runner.plan.source import SourceMap, dotted, problem
+from runner.plan.substitution import Item
+
+
+def mark_removed(items: list[Item], smap: SourceMap) -> None:
+    """Keys written in the file but no longer in an item were rejected by the schema
+    (runner.plan.set_aside): nothing that depends on them is checked (e.g. a step's `with:`)."""
+    written: dict[Any, set[Any]] = {}
+    for path in smap.keys:
+        if len(path) == 3 and path[0] in ("endpoints", "steps"):
+            written.setdefault(path[:2], set()).add(path[2])
+    for item in items:
+        item.unresolved |= {(key,) for key in written.get(item.origin, ()) if key not in item.data}
+
+
+def _strict(name: str) -> dict[str, Any]:
+    """The stricter schema checked after substitution. Keys are complete already (the
+    first check saw them all): it checks only the values."""
+    full = schema.plan_schema(refs=False)
+    part = full["$defs"][name] if name in full["$defs"] else full["properties"][name]
+    return {"$defs": full["$defs"], **{k: v for k, v in part.items() if k != "required"}}
+
+
+def check_resolved(
+    defaults: Any,
+    unresolved_defaults: set[str],
+    endpoints: list[Item],
+    steps: list[Item],
+    smap: SourceMap,
+) -> list[Problem]:
+    problems = [
+        p
+        for p in validation.check(defaults, _strict("defaults"), smap, ("defaults",))
+        if p.path not in unresolved_defaults
+    ]
+    for items, kind in ((endpoints, "endpoint"), (steps, "step")):
+        strict = _strict(kind)
+        for item in items:
+            skip = {dotted((*item.origin, *path)) for path in item.unresolved}
+            problems += [
+                p
+                for p in validation.check(item.data, strict, smap, item.origin)
+                if p.path not in skip
+            ]
+        problems += _duplicates(items, kind, smap)
+    problems += _hosts(endpoints, smap)
+    problems += _step_params(steps, smap)
+    return problems
+
+
+def _duplicates(items: list[Item], kind: str, smap: SourceMap) -> list[Problem]:
+    first: dict[Any, Item] = {}
+    problems = []
+    for item in items:
+        name = item.data.get("id")
+        if not isinstance(name, str):  # missing or rejected, reported already
+            continue
+        if name in first and ("id",) not in item.unresolved:
+            line = smap.at((*first[name].origin, "id")).line
+            message = f"duplicate {kind} id {name!r} (first at line {line})"
+            if first[name].origin == item.origin:
+                message = f"duplicate {kind} id {name!r} (for_each gives it more than once)"
+            problems.append(problem(smap, (*item.origin, "id"), message))
+        first.setdefault(name, item)
+    return problems
+
+
+def _hosts(endpoints: list[Item], smap: SourceMap) -> list[Problem]:
+    problems = []
+    for item in endpoints:
+        host = item.data.get("host")
+        if not isinstance(host, str) or ("host",) in item.unresolved:
+            continue
+        if item.skip_reason and item.skip_reason.startswith(substitution.NOT_APPLICABLE):
+            continue
+        reason = host_problem(host)
+        if reason:
+            problems.append(
+                problem(smap, (*item.origin, "host"), f"invalid host name {host!r}: {reason}")
+            )
+    return problems
+
+
+def _step_params(steps: list[Item], smap: SourceMap) -> list[Problem]:
+    problems = []
+    for item in steps:
+        kind = registry.STEPS.get(str(item.data.get("kind")))
+        if kind is None or any(path[:1] == ("with",) for path in item.unresolved):
+            continue
+        params = item.data.get("with", {})
+        problems += validation.check(params, kind.PARAMS_SCHEMA, smap, (*item.origin, "with"))
+    return problems

@@ -1,0 +1,237 @@
+"""The built-in plans a2a and h2a, resolved by `asrcheck show`, against a table derived from
+the facts file (expected_endpoints.yaml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from runner import cli, resources
+from tests.builtin_plans.showplan import EXPECTED, by_id, show
+
+CASES = [
+    (scenario, cloud) for scenario, clouds in EXPECTED["scenarios"].items() for cloud in clouds
+]
+A2A_VARS = {"source_region": "japaneast", "target_region": "japanwest"}
+
+
+@pytest.mark.parametrize(("scenario", "cloud"), CASES)
+def test_plan_checks_exactly_the_documented_hosts(
+    capsys: pytest.CaptureFixture[str], scenario: str, cloud: str
+) -> None:
+    case = EXPECTED["scenarios"][scenario][cloud]
+    variables = {"cloud": cloud, **case["vars"]}
+    code, plan, err = show(capsys, scenario, variables, enable=case["enable"])
+    assert code == 0, err
+    endpoints = by_id(plan["endpoints"])
+    assert sorted(endpoints) == sorted(case["endpoints"])
+    for endpoint_id, host in case["endpoints"].items():
+        got = endpoints[endpoint_id]
+        if host is None:
+            assert got["enabled"] is False, endpoint_id
+            assert "not" in (got["skip_reason"] or "").lower(), endpoint_id
+        else:
+            assert (endpoint_id, got["host"], got["enabled"]) == (endpoint_id, host, True)
+            assert got["port"] == 443
+    steps = by_id(plan["steps"])
+    for step_id, server in case.get("steps", {}).items():
+        assert steps[step_id]["kind"] == "ntp"
+        assert steps[step_id]["params"]["server"] == server
+        assert steps[step_id]["enabled"] is True
+
+
+@pytest.mark.parametrize(("scenario", "cloud"), CASES)
+def test_every_endpoint_carries_its_provenance(
+    capsys: pytest.CaptureFixture[str], scenario: str, cloud: str
+) -> None:
+    case = EXPECTED["scenarios"][scenario][cloud]
+    code, plan, err = show(capsys, scenario, {"cloud": cloud, **case["vars"]})
+    assert code == 0, err
+    for endpoint in plan["endpoints"]:
+        assert endpoint["purpose"], endpoint["id"]
+        assert endpoint["docs"].startswith("https://learn.microsoft.com/azure/"), endpoint["id"]
+        assert endpoint["checked"] == "2026-11-25", endpoint["id"]
+        assert set(endpoint["tls_issuers"]) == {"Microsoft", "DigiCert"}, endpoint["id"]
+        assert isinstance(endpoint["required"], bool)
+        if endpoint["wildcard"] and not endpoint["id"].startswith(("cache-storage", "storage")):
+            # A stand-in for a wildcard says why it was chosen, and that it is uncertain.
+            assert endpoint["uncertain"], endpoint["id"]
+    tags = {e["id"]: e["service_tag"] for e in plan["endpoints"]}
+    assert tags["entra-id"] == "AzureActiveDirectory"
+
+
+def test_a2a_error_codes_and_service_tags(capsys: pytest.CaptureFixture[str]) -> None:
+    variables = {**A2A_VARS, "storage_account": ["mycache"]}
+    code, plan, err = show(capsys, "a2a", variables, enable=["keyvault", "automation"])
+    assert code == 0, err
+    endpoints = by_id(plan["endpoints"])
+    assert endpoints["entra-id"]["error_codes"][0] == "151196"  # facts §9
+    assert "151197" in endpoints["asr-target"]["error_codes"]  # facts §9
+    assert "153007" in endpoints["cache-storage-mycache"]["error_codes"]  # facts §9
+    assert endpoints["asr-source"]["service_tag"] == "AzureSiteRecovery"  # facts §1
+    assert endpoints["servicebus"]["service_tag"] == "EventHub.japanwest"  # target region
+    assert endpoints["automation"]["service_tag"] == "GuestAndHybridManagement"
+    assert endpoints["servicebus"]["wildcard"] == "*.servicebus.windows.net"
+
+
+@pytest.mark.parametrize("scenario", ["a2a", "h2a"])
+def test_every_region_resolves_to_its_geo_code(
+    capsys: pytest.CaptureFixture[str], scenario: str
+) -> None:
+    for region, code in EXPECTED["geo_code"].items():
+        if scenario == "a2a":
+            variables = {"source_region": region, "target_region": region}
+            ids = ("asr-source", "asr-target")
+        else:
+            variables = {"region": region}
+            ids = ("asr-service", "backup-service")
+        status, plan, err = show(capsys, scenario, variables)
+        assert status == 0, (region, err)
+        endpoints = by_id(plan["endpoints"])
+        for endpoint_id in ids:
+            assert endpoints[endpoint_id]["host"].split(".")[1] == code, (region, endpoint_id)
+
+
+@pytest.mark.parametrize("region", EXPECTED["unmapped_regions"])
+def test_unmapped_regions_are_errors(capsys: pytest.CaptureFixture[str], region: str) -> None:
+    code, _, err = show(capsys, "a2a", {"source_region": region, "target_region": "japanwest"})
+    assert code == cli.EXIT_USAGE
+    assert "source_region" in err
+    assert region in err
+
+
+@pytest.mark.parametrize(
+    ("typo", "suggestion"),
+    [("japaneest", "japaneast"), ("westeurop", "westeurope"), ("eastus3", "eastus2")],
+)
+def test_unknown_region_suggests_close_matches(
+    capsys: pytest.CaptureFixture[str], typo: str, suggestion: str
+) -> None:
+    code, _, err = show(capsys, "a2a", {"source_region": "japaneast", "target_region": typo})
+    assert code == cli.EXIT_USAGE
+    assert "target_region" in err
+    assert suggestion in err
+    code, _, err = show(capsys, "h2a", {"region": typo})
+    assert code == cli.EXIT_USAGE
+    assert suggestion in err
+
+
+def test_a2a_optional_sections_are_off_and_shown_skipped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    variables = {**A2A_VARS, "storage_account": ["mycache"], "key_vault": ["adekv"]}
+    code, plan, err = show(capsys, "a2a", variables)
+    assert code == 0, err
+    sections = {s["name"]: s["enabled"] for s in plan["plan"]["sections"]}
+    assert sections == {
+        "servicebus": True,
+        "keyvault": False,
+        "automation": False,
+        "private-endpoint": False,
+    }
+    for endpoint in plan["endpoints"]:
+        if endpoint["section"] in ("keyvault", "automation", "private-endpoint"):
+            assert endpoint["enabled"] is False, endpoint["id"]
+            assert endpoint["skip_reason"], endpoint["id"]
+        else:
+            assert endpoint["enabled"] is True, endpoint["id"]
+    assert by_id(plan["endpoints"])["keyvault-adekv"]["host"] == "adekv.vault.azure.net"
+
+
+def test_a2a_servicebus_can_be_disabled(capsys: pytest.CaptureFixture[str]) -> None:
+    code, plan, err = show(capsys, "a2a", A2A_VARS, disable=["servicebus"])
+    assert code == 0, err
+    servicebus = by_id(plan["endpoints"])["servicebus"]
+    assert servicebus["enabled"] is False
+    assert servicebus["skip_reason"]
+
+
+def test_h2a_sections(capsys: pytest.CaptureFixture[str]) -> None:
+    code, plan, err = show(capsys, "h2a", {"region": "westeurope"}, disable=["timesync"])
+    assert code == 0, err
+    sections = {s["name"]: s["enabled"] for s in plan["plan"]["sections"]}
+    assert sections == {"servicebus": True, "telemetry": True, "timesync": False}
+    steps = by_id(plan["steps"])
+    assert steps["time-sync"]["enabled"] is False
+    assert steps["time-sync"]["params"]["max_offset"] == 900
+    assert by_id(plan["endpoints"])["telemetry"]["required"] is False
+
+
+@pytest.mark.parametrize(
+    ("scenario", "variables", "endpoint_prefix"),
+    [
+        ("a2a", A2A_VARS, "cache-storage"),
+        ("h2a", {"region": "westeurope"}, "storage"),
+    ],
+)
+def test_storage_without_account_is_skipped_with_how_to_find_it(
+    capsys: pytest.CaptureFixture[str],
+    scenario: str,
+    variables: dict[str, Any],
+    endpoint_prefix: str,
+) -> None:
+    code, plan, err = show(capsys, scenario, variables)
+    assert code == 0, err
+    storage = [
+        e for e in plan["endpoints"] if e["id"].startswith(endpoint_prefix) and e["section"] is None
+    ]
+    assert len(storage) == 1
+    assert storage[0]["enabled"] is False
+    assert "Replicated items" in storage[0]["skip_reason"]
+    assert "Properties" in storage[0]["skip_reason"]
+    assert "storage_account" in storage[0]["skip_reason"]
+
+
+def test_a2a_private_endpoint_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    variables = {**A2A_VARS, "vault_id": ["1234567"]}
+    code, plan, err = show(capsys, "a2a", variables, enable=["private-endpoint"])
+    assert code == 0, err
+    endpoints = by_id(plan["endpoints"])
+    assert endpoints["private-rcm-1234567"]["address"] == "private"
+    assert endpoints["entra-id-public"]["address"] == "public"
+    assert endpoints["entra-id-public"]["host"] == "login.microsoftonline.com"
+    assert endpoints["private-rcm-1234567"]["uncertain"]
+
+
+def test_plans_validate(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["validate", "a2a", "h2a"])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+
+
+def test_plans_are_listed_at_1_0_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    for line in ("a2a", "h2a"):
+        row = next(r for r in out.splitlines() if r.split() and r.split()[0] == line)
+        assert "1.0.0" in row
+
+
+def test_plan_versions_and_log_names(capsys: pytest.CaptureFixture[str]) -> None:
+    code, plan, err = show(capsys, "a2a", A2A_VARS)
+    assert code == 0, err
+    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("a2a", "1.0.0")
+    code, plan, err = show(capsys, "h2a", {"region": "japaneast"})
+    assert code == 0, err
+    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("h2a", "1.0.0")
+
+
+@pytest.mark.parametrize("scenario", ["a2a", "h2a"])
+def test_plan_file_header_and_region_table(scenario: str) -> None:
+    path = resources.plans_dir() / f"{scenario}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/plan.schema.json"
+    data = yaml.safe_load(text)
+    assert (data["plan_format"], data["version"]) == (1, "1.0.0")
+    # Exactly the regions of facts §4: none missing, none invented.
+    assert data["tables"]["geo_code"] == EXPECTED["geo_code"]
+    assert not set(EXPECTED["unmapped_regions"]) & set(data["tables"]["geo_code"])
+    assert data["defaults"]["routes"] == ["default", "agent"]
+    assert data["log"] == {
+        "linux": "CheckNWResult_{hostname}_{time:%Y%m%d%H%M}.log",
+        "windows": "ASR_Check_NW_{time:%Y%m%d_%H%M%S}.log",
+    }
+    kinds = {step["kind"] for step in data["steps"]}
+    assert {"machine", "network", "proxy-config", "tls-config", "clock"} <= kinds

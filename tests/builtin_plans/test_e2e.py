@@ -1,0 +1,260 @@
+"""`asrcheck run a2a` / `run h2a` end to end, against real loopback peers only.
+
+The real Azure host names of each plan are mapped to 127.0.0.1 by a loopback DNS server
+(`--dns-server`), served by one loopback TLS server whose certificate carries all of them
+(`--ca-bundle` trusts its test CA), and a small plan that `extends:` the built-in plan moves
+the port to the TLS server's. Nothing here leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+
+from runner import cli
+from tests.peers.dns import DnsServer
+from tests.peers.proxy import ConnectProxy
+from tests.peers.sntp import sntp_server
+from tests.peers.tls import HttpBehaviour, Pki, TlsServer
+
+A2A_HOSTS = (
+    "login.microsoftonline.com",
+    "pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com",
+    "pod01-rcm1.jpw.hypervrecoverymanager.windowsazure.com",
+    "mycache.blob.core.windows.net",
+    "azgnrelay-eastus-l1.servicebus.windows.net",
+)
+H2A_HOSTS = (
+    "login.microsoftonline.com",
+    "pod01-rcm1.we.hypervrecoverymanager.windowsazure.com",
+    "pod01-id1.we.backup.windowsazure.com",
+    "hvstore.blob.core.windows.net",
+    "azgnrelay-eastus-l1.servicebus.windows.net",
+    "dc.services.visualstudio.com",
+)
+#: A private-link name of the vault (private-endpoint section, vault_id 1234567).
+PRIVATE_RCM = "1234567-asr-pod01-rcm1.jpw.privatelink.siterecovery.windowsazure.com"
+PROXY_ENV = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+
+
+class AzureLikePki(Pki):
+    """The test PKI, with a trusted CA named like Microsoft's, as the plans expect."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ca = trustme.CA(organization_name="Microsoft Azure Test TLS CA")
+
+
+@dataclass
+class Peers:
+    tls: TlsServer
+    dns: DnsServer
+    ca_bundle: str
+    tmp: Path
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in PROXY_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def peers(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Peers]:
+    pki: Pki = AzureLikePki() if request.param == "microsoft" else Pki()
+    hosts = sorted({*A2A_HOSTS, *H2A_HOSTS, PRIVATE_RCM, "time.windows.com", "localhost"})
+    zone = {host: ["127.0.0.1"] for host in hosts}
+    ca_bundle = pki.write_bundle(tmp_path / "ca.pem")
+    # Blob storage answers an anonymous request with 400: the healthy result (facts §0).
+    with (
+        TlsServer(pki, hostnames=hosts, behaviour=HttpBehaviour(status=400)) as tls,
+        DnsServer(zone) as dns,
+    ):
+        yield Peers(tls, dns, ca_bundle, tmp_path)
+
+
+def child_plan(
+    peers: Peers, parent: str, extra_steps: str = "", routes: str = "[default, agent]"
+) -> Path:
+    """A plan that extends a built-in one, pointed at the loopback TLS server's port."""
+    path = peers.tmp / f"{parent}-loopback.yaml"
+    path.write_text(
+        f"""\
+plan_format: 1
+name: {parent}-loopback
+version: 1.0.0
+scenario: test
+description: The built-in {parent} plan against loopback peers.
+extends: {parent}
+defaults:
+  port: {peers.tls.port}
+  timeout: 5
+  deadline: 60
+  routes: {routes}
+steps:
+  - id: clock
+    kind: clock
+    with: {{host: localhost, port: {peers.tls.port}}}
+{extra_steps}""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(peers: Peers, plan: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    report = peers.tmp / "report.json"
+    argv = [
+        "run",
+        str(plan),
+        "--dns-server",
+        f"127.0.0.1:{peers.dns.address[1]}",
+        "--ca-bundle",
+        peers.ca_bundle,
+        "--json",
+        str(report),
+        "--output-dir",
+        str(peers.tmp),
+        "--no-color",
+        "-q",
+        *args,
+    ]
+    code = cli.main(argv)
+    return code, json.loads(report.read_text(encoding="utf-8"))
+
+
+def endpoint_results(report: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """endpoint id -> check -> result, for the direct route."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for result in report["results"]:
+        if result["endpoint"] and result["route"]["kind"] == "direct":
+            found.setdefault(result["endpoint"], {})[result["check"]] = result
+    return found
+
+
+def step_results(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for result in report["results"]:
+        if result["step"]:
+            found.setdefault(result["step"], []).append(result)
+    return found
+
+
+A2A_VARS = (
+    "--var",
+    "source_region=japaneast",
+    "--var",
+    "target_region=japanwest",
+    "--var",
+    "storage_account=mycache",
+)
+
+
+@pytest.mark.parametrize("peers", ["microsoft"], indirect=True)
+def test_a2a_runs_end_to_end(peers: Peers, capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = run(peers, child_plan(peers, "a2a"), *A2A_VARS, "--no-proxy")
+    capsys.readouterr()
+    results = endpoint_results(report)
+    expected = {
+        "entra-id",
+        "asr-source",
+        "asr-target",
+        "cache-storage-mycache",
+        "servicebus",
+    }
+    assert expected <= set(results)
+    for endpoint_id in expected:
+        checks = results[endpoint_id]
+        for stage in ("dns", "tcp", "tls", "http"):
+            assert checks[stage]["status"] == "pass", (endpoint_id, checks[stage])
+        assert checks["http"]["facts"].get("status") == 400 or "400" in checks["http"]["detail"]
+    hosts = {results[e]["dns"]["host"] for e in expected}
+    assert hosts == set(A2A_HOSTS)
+    assert {q.rstrip(".") for q in map(str, peers.dns.queries)} >= set(A2A_HOSTS)
+    for endpoint_id in ("keyvault", "automation", "entra-id-public"):
+        skipped = [r for r in report["results"] if r["endpoint"] == endpoint_id]
+        assert skipped and all(r["status"] == "skip" for r in skipped), endpoint_id
+    steps = step_results(report)
+    assert {"machine", "network", "proxy-config", "tls-config", "clock"} <= set(steps)
+    assert report["plan"]["name"] == "a2a-loopback"
+    assert report["summary"]["verdict"] in ("pass", "warn")
+    assert code == 0
+
+
+@pytest.mark.parametrize("peers", ["other"], indirect=True)
+def test_a2a_flags_an_unexpected_issuer(peers: Peers, capsys: pytest.CaptureFixture[str]) -> None:
+    """A trusted chain from a non-Microsoft/DigiCert CA is a TLS-inspection warning."""
+    code, report = run(peers, child_plan(peers, "a2a"), *A2A_VARS, "--no-proxy")
+    capsys.readouterr()
+    tls = endpoint_results(report)["entra-id"]["tls"]
+    assert (tls["status"], tls["reason"]) == ("warn", "tls-intercepted")
+    assert code == 0
+
+
+@pytest.mark.parametrize("peers", ["microsoft"], indirect=True)
+def test_a2a_through_a_proxy(peers: Peers, capsys: pytest.CaptureFixture[str]) -> None:
+    upstreams = dict.fromkeys(A2A_HOSTS, peers.tls.port)
+    with ConnectProxy(upstreams) as proxy:
+        # Only the --proxy route: the agent route would read this machine's proxy settings.
+        plan = child_plan(peers, "a2a", routes="[default]")
+        code, report = run(peers, plan, *A2A_VARS, "--proxy", proxy.url)
+        seen = list(proxy.seen)
+    capsys.readouterr()
+    via_proxy = [r for r in report["results"] if r["route"] and r["route"]["kind"] == "proxy"]
+    connected = {r["endpoint"] for r in via_proxy if r["check"] == "http" and r["status"] == "pass"}
+    assert {"entra-id", "asr-source", "asr-target", "cache-storage-mycache"} <= connected
+    assert {target.split(":")[0] for target in seen} >= set(A2A_HOSTS)
+    assert code == 0
+
+
+@pytest.mark.parametrize("peers", ["microsoft"], indirect=True)
+def test_a2a_private_endpoint_mode(peers: Peers, capsys: pytest.CaptureFixture[str]) -> None:
+    args = (*A2A_VARS, "--var", "vault_id=1234567", "--enable", "private-endpoint")
+    code, report = run(peers, child_plan(peers, "a2a"), *args, "--no-proxy")
+    capsys.readouterr()
+    results = endpoint_results(report)
+    # The private-link name resolves to loopback, which counts as a private address.
+    private = results["private-rcm-1234567"]["dns"]
+    assert (private["status"], private["host"]) == ("pass", PRIVATE_RCM), private
+    # Entra ID must resolve publicly; here it resolves to loopback, so the check says so.
+    public = results["entra-id-public"]["dns"]
+    assert (public["status"], public["reason"]) == ("fail", "expected-public")
+    assert code == 1
+
+
+@pytest.mark.parametrize("peers", ["microsoft"], indirect=True)
+def test_h2a_runs_end_to_end_with_time_sync(
+    peers: Peers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sntp_server(skew=2.0) as ntp:
+        steps = f"""\
+  - id: time-sync
+    kind: ntp
+    section: timesync
+    with: {{server: time.windows.com, port: {ntp.port}, timeout: 5, max_offset: 900}}
+"""
+        args = ("--var", "region=westeurope", "--var", "storage_account=hvstore", "--no-proxy")
+        code, report = run(peers, child_plan(peers, "h2a", steps), *args)
+        asked = ntp.requests
+    capsys.readouterr()
+    results = endpoint_results(report)
+    for endpoint_id in (
+        "entra-id",
+        "asr-service",
+        "backup-service",
+        "storage-hvstore",
+        "servicebus",
+        "telemetry",
+    ):
+        assert results[endpoint_id]["http"]["status"] == "pass", endpoint_id
+    time_sync = step_results(report)["time-sync"]
+    assert len(time_sync) == 1
+    assert (time_sync[0]["status"], time_sync[0]["reason"]) == ("pass", "ok")
+    assert 0 < time_sync[0]["facts"]["offset_s"] < 60
+    assert asked == 1
+    assert code == 0

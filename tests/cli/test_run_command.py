@@ -1,0 +1,240 @@
+"""`asrcheck run` end to end: a plan with endpoints in every failure mode, real peers,
+console verdicts, exit codes and a JSON report valid against schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from runner import cli, registry
+from runner.commands.run import parse_dns_server
+from runner.errors import UsageError
+from runner.resources import schemas_dir
+from tests.peers.dns import DnsServer
+from tests.peers.proxy import ConnectProxy
+from tests.peers.tcp import refusing_port
+from tests.peers.tls import HttpBehaviour, TlsServer
+
+SCHEMA = json.loads((schemas_dir() / "report.schema.json").read_text())
+
+ENDPOINT = """
+  - id: {id}
+    host: {host}
+    port: {port}
+    purpose: Test endpoint {id}.
+    docs: https://learn.microsoft.com/test
+    checked: 2026-11-25
+    required: {required}
+    service_tag: AzureSiteRecovery
+    error_codes: ["151196"]
+    timeout: 2
+"""
+
+HEAD = """plan_format: 1
+name: every-failure
+version: 1.0.0
+scenario: TEST
+description: Endpoints in every failure mode.
+vars:
+  token:
+    type: string
+    description: A secret.
+    default: hunter2-secret
+    secret: true
+defaults:
+  deadline: 30
+  routes: [default]
+sections:
+  optional:
+    description: An optional section.
+    enabled: false
+endpoints:
+"""
+
+
+def _plan(tmp_path: Path, endpoints: list[tuple[str, str, int, bool]]) -> str:
+    text = HEAD + "".join(
+        ENDPOINT.format(id=i, host=h, port=p, required=str(r).lower()) for i, h, p, r in endpoints
+    )
+    path = tmp_path / "plan.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def validate(document):
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    return document
+
+
+def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("HTTPS_PROXY", raising=False)
+    monkeypatch.delenv("https_proxy", raising=False)
+    with (
+        TlsServer(pki, "valid", ["ok.test"], HttpBehaviour(status=400)) as good,
+        TlsServer(pki, "untrusted", ["mitm.test"]) as mitm,
+        DnsServer(
+            {"ok.test": ["127.0.0.1"], "mitm.test": ["127.0.0.1"], "down.test": ["127.0.0.1"]}
+        ) as dns,
+    ):
+        plan = _plan(
+            tmp_path,
+            [
+                ("healthy", "ok.test", good.port, True),
+                ("missing", "nope.test", 443, True),
+                ("closed", "down.test", refusing_port(), True),
+                ("inspected", "mitm.test", mitm.port, False),
+            ],
+        )
+        out = tmp_path / "report.json"
+        argv = ["run", plan, "--dns-server", f"127.0.0.1:{dns.port}", "--ca-bundle", ca_bundle]
+        code = cli.main([*argv, "--json", str(out), "--no-color", "--no-proxy"])
+    console = capsys.readouterr().out
+    assert code == 1
+    assert re.search(r"^PASS  http   healthy \(ok\.test:\d+\) direct.*400", console, re.M)
+    assert re.search(r"^FAIL  dns    missing \(nope\.test:443\).*NXDOMAIN", console, re.M)
+    assert "      reason: nxdomain" in console
+    assert "      try by hand: nslookup nope.test 127.0.0.1" in console
+    assert re.search(r"^FAIL  tcp    closed .*refused", console, re.M)
+    assert re.search(r"^FAIL  tls    inspected .*Contoso TLS Inspection", console, re.M)
+    assert "Allow service tag AzureSiteRecovery" in console
+    verdict = "VERDICT: FAIL: a required check failed: fix the failures above"
+    assert f"{verdict} (see 'what to do' under each)\n" in console
+    assert console.rstrip().endswith("Script Completed")
+    assert "ASR error codes this causes: 151196." in console
+    assert "\033[" not in console
+    report = validate(json.loads(out.read_text()))
+    assert report["summary"]["verdict"] == "fail" and report["summary"]["exit_code"] == 1
+    assert report["plan"]["variables"]["token"] == "***"
+    assert "hunter2-secret" not in out.read_text() + console
+    reasons = {(r["endpoint"], r["check"]): r["reason"] for r in report["results"]}
+    assert reasons[("missing", "dns")] == "nxdomain"
+    assert reasons[("closed", "tcp")] == "refused"
+    assert reasons[("inspected", "tls")] == "cert-untrusted"
+    assert report["plan"]["sections"] == [
+        {
+            "name": "optional",
+            "description": "An optional section.",
+            "enabled": False,
+            "why": "default",
+        }
+    ]
+    assert not list(tmp_path.glob(".report.json.*"))  # no temporary file left behind
+
+
+def test_quiet_json_to_stdout_and_proxy_credentials(pki, ca_bundle, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ASRCHECK_PROXY_PASSWORD", "pr0xy-pass")
+    with (
+        TlsServer(pki, "valid", ["ok.test"]) as good,
+        ConnectProxy(
+            {"ok.test": good.port}, mode="auth", credentials=("bob", "pr0xy-pass")
+        ) as proxy,
+        DnsServer({}) as dns,
+    ):
+        plan = _plan(tmp_path, [("healthy", "ok.test", 443, True)])
+        argv = ["run", plan, "--dns-server", f"127.0.0.1:{dns.port}", "--ca-bundle", ca_bundle]
+        argv += ["--proxy", proxy.url, "--proxy-user", "bob", "--format", "json", "-q"]
+        code = cli.main(argv)
+    captured = capsys.readouterr()
+    assert code == 0  # the warning does not fail the run
+    report = validate(json.loads(captured.out))
+    assert report["summary"]["verdict"] == "warn"
+    proxy_result = report["results"][0]
+    assert (proxy_result["check"], proxy_result["reason"]) == ("proxy", "proxy-auth-unsupported")
+    assert proxy_result["route"]["proxy"] == f"http://bob:***@127.0.0.1:{proxy.port}"
+    assert "pr0xy-pass" not in captured.out + captured.err
+    assert report["command_line"].startswith(f"asrcheck run {plan} --dns-server 127.0.0.1:")
+    assert f"--proxy {proxy.url} --proxy-user bob" in report["command_line"]
+    assert report["command_line"].endswith("--quiet --format json")
+    assert "VERDICT: WARN" in captured.err
+    assert "PASS " not in captured.err  # quiet: no per-check lines
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10.0.0.4", ("10.0.0.4", 53)),
+        ("127.0.0.1:5353", ("127.0.0.1", 5353)),
+        ("::1", ("::1", 53)),
+        ("[::1]:54", ("::1", 54)),
+    ],
+)
+def test_dns_server_values(text, expected):
+    assert parse_dns_server(text) == expected
+
+
+@pytest.mark.parametrize("text", ["dns.example.com", "1.2.3.4:0", "1.2.3.4:x", "[::1]:99999"])
+def test_bad_dns_server_is_a_usage_error(text):
+    with pytest.raises(UsageError, match="--dns-server"):
+        parse_dns_server(text)
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    plan = _plan(tmp_path, [("healthy", "ok.test", 443, True)])
+    assert cli.main(["run", plan, "--dns-server", "bogus"]) == 2
+    assert cli.main(["run", plan, "--ca-bundle", str(tmp_path / "missing.pem")]) == 2
+    assert cli.main(["run", plan, "--proxy-user", "bob"]) == 2
+    assert cli.main(["run", plan, "--json", str(tmp_path / "nowhere" / "r.json")]) == 2
+    assert "asrcheck: --dns-server 'bogus'" in capsys.readouterr().err
+
+
+def test_report_schema_file_is_current():
+    from runner.outputs.report_schema import render
+    from runner.reasons import REASONS
+
+    assert (schemas_dir() / "report.schema.json").read_text() == render(), (
+        "regenerate: python -m runner.outputs.report_schema > schemas/report.schema.json"
+    )
+    enum = SCHEMA["properties"]["results"]["items"]["properties"]["reason"]["enum"]
+    assert enum == list(REASONS)
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+class _Broken:
+    SUMMARY = "raises"
+
+    async def run(self, probe, ctx):
+        raise RuntimeError("kaboom")
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_internal_error_traceback_only_with_verbose(tmp_path, capsys, monkeypatch, verbose):
+    monkeypatch.setitem(registry.STAGES, "broken", _Broken())
+    plan = Path(_plan(tmp_path, [("e", "127.0.0.1", 9, True)]))
+    plan.write_text(
+        plan.read_text().replace("    timeout: 2\n", "    timeout: 2\n    chain: [broken]\n")
+    )
+    code = cli.main(["run", str(plan), "--no-color", *(["-v"] if verbose else [])])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "ERROR broken e (127.0.0.1:9) direct: RuntimeError: kaboom" in captured.out
+    assert ("Traceback" in captured.err) is verbose
+
+
+def test_https_proxy_and_no_proxy_from_the_environment(
+    pki, ca_bundle, tmp_path, capsys, monkeypatch
+):
+    with (
+        TlsServer(pki, "valid", ["via.test", "skip.test"]) as good,
+        ConnectProxy({"via.test": good.port}) as proxy,
+        DnsServer({"skip.test": ["127.0.0.1"]}) as dns,
+    ):
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "localhost,.skip.test,skip.test")
+        plan = _plan(
+            tmp_path, [("via", "via.test", 443, True), ("direct", "skip.test", good.port, True)]
+        )
+        out = tmp_path / "r.json"
+        argv = ["run", plan, "--dns-server", f"127.0.0.1:{dns.port}", "--ca-bundle", ca_bundle]
+        code = cli.main([*argv, "--json", str(out)])
+    capsys.readouterr()
+    assert code == 0
+    report = validate(json.loads(out.read_text()))
+    routes = {(r["endpoint"], r["check"]): r["route"] for r in report["results"]}
+    assert routes[("via", "proxy")]["source"] == "env"
+    assert routes[("direct", "dns")]["source"] == "no-proxy"
+    assert "NO_PROXY entry .skip.test" in routes[("direct", "dns")]["why"]
+    assert report["settings"]["env_proxy"] == f"{proxy.url} (env)"

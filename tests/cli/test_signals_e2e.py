@@ -1,0 +1,183 @@
+"""Killing real `asrcheck run` processes at random moments, many times.
+
+Each run checks loopback peers (a healthy TLS server, a refusing port and blackholed
+ports whose 30 s stage timeouts keep the run going) plus the collector steps. After the
+support log is opened, a random delay, then SIGINT or SIGTERM. Every run must end with
+exit code 130 well before any stage timeout, leave a valid JSON report marked
+interrupted and a support log marked interrupted that holds every check that finished.
+SIGKILL leaves the streaming log, with every result written so far.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import select
+import signal
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from runner.resources import schemas_dir
+from tests.helpers import e2e
+from tests.peers.dns import DnsServer
+from tests.peers.tcp import Blackhole, refusing_port
+from tests.peers.tls import Pki, TlsServer
+
+RUNS_PER_SIGNAL = 10
+#: Far below the 30 s stage timeouts: only a prompt stop ends within it.
+EXIT_BOUND_S = 12
+STEPS = """  - id: machine
+    kind: machine
+  - id: network
+    kind: network
+  - id: proxy
+    kind: proxy-config
+  - id: tls
+    kind: tls-config
+"""
+SCHEMA = json.loads((schemas_dir() / "report.schema.json").read_text(encoding="utf-8"))
+
+
+def wait_for_output(child: subprocess.Popen[bytes], marker: bytes, timeout: float) -> bytes:
+    """Reads the child's stdout (raw) until `marker` shows up; fails after `timeout`."""
+    assert child.stdout is not None
+    seen = b""
+    end = time.monotonic() + timeout
+    while marker not in seen:
+        left = end - time.monotonic()
+        assert left > 0, f"no {marker!r} in {seen!r}"
+        ready, _, _ = select.select([child.stdout], [], [], left)
+        if ready:
+            chunk = os.read(child.stdout.fileno(), 65536)
+            assert chunk, f"child ended early: {seen!r}"
+            seen += chunk
+    return seen
+
+
+@pytest.fixture(scope="module")
+def peers(tmp_path_factory):
+    """A plan whose run lasts until it is stopped, and the peers it talks to."""
+    pki = Pki()
+    base = tmp_path_factory.mktemp("signals")
+    bundle = pki.write_bundle(base / "ca.pem")
+    with (
+        TlsServer(pki, "valid", ["ok.test"]) as server,
+        Blackhole() as hole,
+        DnsServer({name: ["127.0.0.1"] for name in ("ok.test", "hole.test", "closed.test")}) as dns,
+    ):
+        endpoints = [("ok", "ok.test", server.port), ("closed", "closed.test", refusing_port())]
+        endpoints += [(f"hole-{n}", "hole.test", hole.port) for n in range(3)]
+        plan = base / "plan.yaml"
+        text = e2e.plan_text(endpoints, STEPS, name="long-run", deadline=120, timeout=30)
+        plan.write_text(text, encoding="utf-8")
+        argv = ["run", str(plan), "--no-proxy", "--dns-server", f"127.0.0.1:{dns.port}"]
+        yield [*argv, "--ca-bundle", bundle]
+
+
+def start(argv: list[str], out: Path) -> subprocess.Popen[bytes]:
+    out.mkdir()
+    full = e2e.command([*argv, "--output-dir", str(out), "--json", str(out / "report.json")])
+    env = e2e.child_env({"PYTHONFAULTHANDLER": "1"})  # SIGABRT dumps every thread's stack
+    return subprocess.Popen(full, cwd=out, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def stacks_of_stuck(child: subprocess.Popen[bytes]) -> str:
+    """The Python stacks of a child that did not exit (for the failure message)."""
+    child.send_signal(signal.SIGABRT)
+    try:
+        _, err = child.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        _, err = child.communicate()
+    return err.decode("utf-8", "replace")[-8000:]
+
+
+def interrupt_once(argv: list[str], out: Path, signum: int, delay: float) -> None:
+    child = start(argv, out)
+    try:
+        wait_for_output(child, b"Support log: ", timeout=30)
+        time.sleep(delay)
+        child.send_signal(signum)
+        try:
+            _, err = child.communicate(timeout=EXIT_BOUND_S)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"no exit {EXIT_BOUND_S}s after the signal:\n{stacks_of_stuck(child)}")
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    what = f"signal {signum} after {delay:.2f}s"
+    assert child.returncode == 130, (what, err)
+    check_outputs(out, what)
+
+
+def check_outputs(out: Path, what: str) -> None:
+    document = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    assert document["interrupted"] is True and document["summary"]["verdict"] == "interrupted"
+    (log,) = out.glob("CheckNWResult_*.log")
+    text = log.read_text(encoding="utf-8")
+    assert "State:         INTERRUPTED" in text, what
+    assert "INTERRUPTED: the run was stopped" in text, what
+    assert "Script Completed" not in text, what
+    timeline = text.split("Timeline: results in the order they finished")[1].split(" 7. Summary")[0]
+    entries = [line for line in timeline.splitlines() if re.match(r"\d\d:\d\d:\d\d  ", line)]
+    assert len(entries) == len(document["results"]), what
+    for result in document["results"]:
+        where = result["endpoint"] or result["step"]
+        line = f"  {where}  {result['check']}"
+        assert any(line in entry and result["reason"] in entry for entry in entries), (what, line)
+        if result["reason"] != "interrupted":
+            assert result["detail"] in text, (what, result["detail"])
+    finished = sum(1 for r in document["results"] if r["reason"] != "interrupted")
+    assert f"{finished} checks had finished" in text, what
+    assert any(r["reason"] == "interrupted" for r in document["results"]), what
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_random_interrupts_leave_complete_outputs(peers, tmp_path, signum) -> None:
+    rng = random.Random(f"{signum}-{os.getpid()}")
+    delays = [rng.uniform(0.0, 1.0) for _ in range(RUNS_PER_SIGNAL)]
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        jobs = [
+            pool.submit(interrupt_once, peers, tmp_path / f"run{n}", signum, delay)
+            for n, delay in enumerate(delays)
+        ]
+        for job in jobs:
+            job.result()
+
+
+def wait_for_log(out: Path, text: str, timeout: float = 30) -> Path:
+    """The support log in `out`, once it holds `text` (the console may print first)."""
+    end = time.monotonic() + timeout
+    while True:
+        logs = list(out.glob("CheckNWResult_*.log"))
+        if logs and text in logs[0].read_text(encoding="utf-8"):
+            return logs[0]
+        assert time.monotonic() < end, f"{text!r} never reached the log"
+        time.sleep(0.05)
+
+
+def test_sigkill_leaves_the_streaming_log(peers, tmp_path) -> None:
+    child = start(peers, tmp_path / "killed")
+    try:
+        seen = wait_for_output(child, b"tcp    closed", timeout=30)  # a result has arrived
+        log = wait_for_log(tmp_path / "killed", "closed via direct (no-proxy) tcp: ")
+        child.kill()
+        child.communicate(timeout=EXIT_BOUND_S)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    text = log.read_text(encoding="utf-8")
+    assert "IN PROGRESS (if this is still here, the run was killed" in text
+    assert "closed via direct (no-proxy) tcp: " in text
+    assert b"Support log: " in seen
+    assert not (tmp_path / "killed" / "report.json").exists()  # never half-written

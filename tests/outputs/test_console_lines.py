@@ -1,0 +1,112 @@
+"""Console lines as an admin reads them: steps named once, optional failures marked, and
+advice wrapped to the terminal (one line per piece of advice when not a terminal)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from runner.outputs.console import ConsoleSink, _settings_lines, _table
+from runner.results import CheckResult, Route, Status
+
+LONG = " ".join(["Allow the Storage service tag of the source region."] * 4)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def step(check: str, step_id: str, status: Status = Status.PASS) -> CheckResult:
+    reason = "ok" if status is Status.PASS else "clock-skew"
+    return CheckResult(check, status, reason, "seen", step=step_id, required=False)
+
+
+def printed(*results: CheckResult, stream: io.StringIO | None = None) -> list[str]:
+    out = stream or io.StringIO()
+    sink = ConsoleSink(out)
+    for result in results:
+        sink.result(result)
+    return out.getvalue().splitlines()
+
+
+def test_a_step_is_named_once() -> None:
+    lines = printed(
+        step("machine", "machine"),
+        step("network:dns", "network"),
+        step("ntp", "time-sync"),
+        step("clock", "clock", Status.FAIL),
+    )
+    assert lines[0] == "PASS  machine seen"
+    assert lines[1] == "PASS  network:dns seen"
+    assert lines[2] == "PASS  ntp    time-sync: seen"
+    assert lines[3] == "FAIL  clock  [optional]: seen"
+
+
+def test_the_summary_table_names_steps_once() -> None:
+    table = _table((step("machine", "machine"), step("network:dns", "network")))
+    assert table[-2:] == ["  machine: pass (ok)", "  network:dns: pass (ok)"]
+
+
+def failure() -> CheckResult:
+    return CheckResult(
+        "tcp",
+        Status.FAIL,
+        "tcp-timeout",
+        "timed out",
+        hint=f"First advice.\n{LONG}",
+        command="nc -vz x.test 443",
+        endpoint="x",
+        host="x.test",
+        port=443,
+        route=Route("direct"),
+    )
+
+
+def test_advice_is_wrapped_to_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = printed(failure(), stream=Terminal())
+    assert lines[1].startswith("      reason: tcp-timeout - The connection did not complete")
+    assert lines[2:4] == ["      what to do:", "        - First advice."]
+    wrapped = lines[4:-1]
+    assert len(wrapped) > 1 and all(len(line) <= 80 for line in wrapped)
+    assert wrapped[0].startswith("        - Allow the Storage")
+    assert all(line.startswith("          ") for line in wrapped[1:])
+    assert " ".join(line.strip() for line in wrapped) == f"- {LONG}"
+    assert lines[-1] == "      try by hand: nc -vz x.test 443"
+
+
+def test_advice_is_one_line_each_when_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = printed(failure())
+    assert lines[3:5] == ["        - First advice.", f"        - {LONG}"]
+
+
+def test_wrapping_keeps_host_names_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    host = "azgnrelay-eastus-l1.servicebus.windows.net"
+    result = CheckResult(
+        "tcp",
+        Status.FAIL,
+        "refused",
+        "refused",
+        hint=f"Allow {host} and pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com on 443.",
+        endpoint="x",
+        host=host,
+        port=443,
+    )
+    text = "\n".join(printed(result, stream=Terminal()))
+    assert host in text
+    assert "pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com" in text
+
+
+def test_an_https_proxy_url_gets_a_note() -> None:
+    settings = {"cli_proxy": "https://p.example:3128", "env_proxy": "http://e.example:8080"}
+    lines = _settings_lines(settings)
+    notes = [line for line in lines if line.startswith("Note: ")]
+    assert notes == [
+        "Note: --proxy https://p.example:3128 is checked as an HTTP proxy (plain CONNECT, as "
+        "for http://); the ASR agent does not support an https:// proxy URL."
+    ]
+    assert not any(line.startswith("Note: ") for line in _settings_lines({"no_proxy": True}))
