@@ -33,7 +33,7 @@ exit codes:
   0    every required check passed (warnings allowed)
   1    a required check failed
   2    invalid plan, variable or command-line value
-  3    internal error (see the log file)
+  3    internal error (see the log file), or an output could not be written
   130  interrupted (Ctrl+C or SIGTERM); the log and JSON report say so
 
 environment:

@@ -75,5 +75,12 @@ class FanOut:
             sink.result(result)
 
     def finished(self, report: RunReport) -> None:
+        """Every sink finishes even when one fails; the first failure is raised after."""
+        failure: BaseException | None = None
         for sink in self._sinks:
-            sink.finished(report)
+            try:
+                sink.finished(report)
+            except Exception as error:  # noqa: PERF203 - every sink must finish
+                failure = failure or error
+        if failure is not None:
+            raise failure

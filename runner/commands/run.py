@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from loguru import logger
@@ -30,7 +30,9 @@ from runner.events import FanOut, RunInfo, RunReport, Sink
 from runner.machine import agent_proxy
 from runner.machine.system import LocalSystem
 from runner.model import Plan
+from runner.outputs import paths
 from runner.outputs.console import ConsoleSink, use_color
+from runner.outputs.guarded import Guarded
 from runner.outputs.json_report import JsonReportSink
 from runner.outputs.supportlog import sink as supportlog
 from runner.plan import load_plan
@@ -41,13 +43,18 @@ PASSWORD_ENV = "ASRCHECK_PROXY_PASSWORD"
 
 
 def main(args: argparse.Namespace) -> int:
-    """`asrcheck run`: load the plan, run it, return the exit code."""
+    """`asrcheck run`: load the plan, run it, return the exit code.
+
+    A console that goes away (`| head`) or fills up stops console output only."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (cast(TextIO, Guarded(stream)) for stream in streams)
     handler = _console_logging(bool(getattr(args, "verbose", False)))
     try:
         plan = load(args)
         return execute(plan, args, agent_proxy=agent_proxy.discover(LocalSystem()))
     finally:
         logger.remove(handler)
+        sys.stdout, sys.stderr = streams
 
 
 def _console_logging(verbose: bool) -> int:
@@ -84,6 +91,7 @@ def execute(
     ctx = build_context(args, plan, agent_proxy=agent_proxy, environ=env)
     log = supportlog.for_run(args, plan, ctx, _console_stream(args))
     sinks = [*build_sinks(args, ctx, env), log, *extra_sinks]
+    _refuse_overlaps(args, ctx, log.path)
     info = RunInfo(
         plan=plan,
         command_line=ctx.redactor.mask(_runinfo.command_line(args)),
@@ -93,7 +101,36 @@ def execute(
         settings=_runinfo.settings(ctx, args, plan),
     )
     report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
-    return exit_code_for(report.verdict)
+    return _exit_code(exit_code_for(report.verdict), sinks)
+
+
+#: Exit code of a run whose checks passed but whose support log or JSON report is missing.
+EXIT_OUTPUT_LOST = 3
+
+
+def _exit_code(code: int, sinks: Sequence[Sink]) -> int:
+    """The verdict's code, but never success when an output could not be written."""
+    lost = [sink for sink in sinks if getattr(sink, "failed", False)]
+    if lost and code == 0:
+        with contextlib.suppress(OSError, ValueError):
+            print("asrcheck: an output could not be written (see above)", file=sys.stderr)
+        return EXIT_OUTPUT_LOST
+    return code
+
+
+def _refuse_overlaps(args: argparse.Namespace, ctx: Context, log_path: Path) -> None:
+    """UsageError when an output would overwrite an input of the run or the other output."""
+    inputs = [("plan file", str(args.plan)) if Path(str(args.plan)).is_file() else ("", "")]
+    inputs += [("--var-file", name) for name in args.var_file]
+    inputs.append(("CA bundle", ctx.ca_bundle or ""))
+    log = paths.Target(log_path)
+    paths.refuse_inputs(log, "--log", inputs)
+    json_path = getattr(args, "json", None)
+    if json_path:
+        target = paths.check_output(json_path, "--json", in_place_ok=True)
+        paths.refuse_inputs(target, "--json", inputs)
+        if paths.same(target, log):
+            raise UsageError(f"--json {json_path!r} is also the support log: give two paths")
 
 
 async def _run(
@@ -143,11 +180,12 @@ def build_sinks(args: argparse.Namespace, ctx: Context, environ: Mapping[str, st
     )
     sinks: list[Sink] = [console]
     json_path = getattr(args, "json", None)
-    if json_path and not Path(json_path).resolve().parent.is_dir():
-        raise UsageError(f"--json {json_path!r}: the directory does not exist")
-    if json_path or as_json:
+    target = paths.check_output(json_path, "--json", in_place_ok=True) if json_path else None
+    if target is not None or as_json:
         stdout = sys.stdout if as_json else None
-        sinks.append(JsonReportSink(json_path, stdout, redactor=ctx.redactor))
+        where = str(target.path) if target is not None else None
+        in_place = target is not None and target.in_place
+        sinks.append(JsonReportSink(where, stdout, redactor=ctx.redactor, in_place=in_place))
     return sinks
 
 

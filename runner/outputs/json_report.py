@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, TextIO
@@ -51,13 +54,26 @@ def build_report(report: RunReport, redactor: Redactor | None = None) -> dict[st
     return masked
 
 
+def _mode(target: Path) -> int:
+    """The permission bits to keep: the replaced file's, else rw-r--r--."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o644
+
+
 def write_atomic(path: str | Path, text: str) -> None:
-    """Writes via a temporary file in the same directory and `os.replace`: never half-written."""
+    """Writes via a temporary file in the same directory and `os.replace`: never half-written.
+
+    The temporary file is unique to the call, and removed on any failure (a full disk)."""
     target = Path(path)
+    mode = _mode(target)
     handle, temp = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
     )
     try:
+        with contextlib.suppress(OSError, NotImplementedError):
+            os.chmod(temp, mode)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
@@ -77,8 +93,13 @@ class JsonReportSink:
         stream: TextIO | None = None,
         *,
         redactor: Redactor | None = None,
+        in_place: bool = False,
     ) -> None:
         self.path = path
+        #: Write into `path` as it is (`/dev/stdout`) instead of replacing it.
+        self.in_place = in_place
+        #: True when `path` could not be written (said on stderr).
+        self.failed = False
         self.stream = stream
         self.redactor = redactor or Redactor()
         self.written: dict[str, Any] | None = None
@@ -93,7 +114,21 @@ class JsonReportSink:
         self.written = build_report(report, self.redactor)
         text = json.dumps(self.written, indent=2, sort_keys=False, default=str) + "\n"
         if self.path:
-            write_atomic(self.path, text)
+            self._write_file(self.path, text)
         if self.stream is not None:
-            self.stream.write(text)
-            self.stream.flush()
+            with contextlib.suppress(OSError, ValueError):  # a closed stdout (`| head`)
+                self.stream.write(text)
+                self.stream.flush()
+
+    def _write_file(self, path: str, text: str) -> None:
+        try:
+            if self.in_place:
+                with open(path, "a", encoding="utf-8") as stream:
+                    stream.write(text)
+            else:
+                write_atomic(path, text)
+        except OSError as error:
+            self.failed = True
+            with contextlib.suppress(OSError, ValueError):
+                message = f"asrcheck: cannot write the JSON report {path}: {error}"
+                print(message, file=sys.stderr, flush=True)

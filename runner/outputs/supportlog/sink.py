@@ -28,8 +28,10 @@ or `--log` says otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -42,6 +44,8 @@ from runner.errors import UsageError
 from runner.events import RunInfo, RunReport
 from runner.machine.system import LocalSystem, System
 from runner.model import Plan
+from runner.outputs import paths
+from runner.outputs.json_report import write_atomic
 from runner.outputs.supportlog import sections as render
 from runner.outputs.supportlog.summary import COMPLETED, summary
 from runner.redact import Redactor
@@ -63,14 +67,23 @@ def _usable(pattern: str) -> bool:
 
 
 def log_name(patterns: Mapping[str, str], platform: str, hostname: str, now: datetime) -> str:
-    """The file name for this platform: the plan's pattern, else support's default."""
+    """The file name for this platform: the plan's pattern, else support's default.
+
+    UsageError when the plan's pattern gives no usable file name (`..`, NUL, too long)."""
     family = "windows" if platform == "windows" else "linux"
     pattern = patterns.get(family) or DEFAULT_NAMES[family]
     if not _usable(pattern):
         pattern = DEFAULT_NAMES[family]
     short = hostname.split(".")[0] or "localhost"
     name = pattern.format(hostname=short, time=now)
-    return name.replace("/", "_").replace("\\", "_")
+    name = name.replace("/", "_").replace("\\", "_")
+    if name in ("", ".", "..") or "\0" in name or len(os.fsencode(name)) > paths.NAME_MAX:
+        shown = name if len(name) <= 60 else f"{name[:60]}..."
+        raise UsageError(
+            f"the plan's log: pattern for {family} gives the file name {shown!r}: not a "
+            f"usable file name (at most {paths.NAME_MAX} bytes, no NUL, not '.' or '..')"
+        )
+    return name
 
 
 def log_path(
@@ -89,24 +102,57 @@ def log_path(
 
 
 def for_run(args: Any, plan: Plan, ctx: Context, stream: TextIO) -> SupportLog:
-    """The support log of `asrcheck run`, named from `--log` / `--output-dir` and the plan."""
+    """The support log of `asrcheck run`, named from `--log` / `--output-dir` and the plan.
+
+    Checked before the run (UsageError, exit 2): `--log` as in `runner.outputs.paths`,
+    `--output-dir` must be writable. Without either, a current directory that cannot be
+    written falls back to the system's temporary directory, and the console says so.
+    """
     system: System = ctx.system if ctx.system is not None else LocalSystem()
-    path = log_path(
-        getattr(args, "log", None),
-        getattr(args, "output_dir", None),
-        plan.log_names,
-        system.platform(),
-        system.hostname(),
-    )
-    if path.is_dir():
-        raise UsageError(f"--log {str(path)!r}: is a directory")
-    if path.parent.exists() and not path.parent.is_dir():
-        raise UsageError(f"--output-dir {str(path.parent)!r}: not a directory")
 
     def echo(text: str) -> None:
-        print(ctx.redactor.mask(text), file=stream, flush=True)
+        try:
+            print(ctx.redactor.mask(text), file=stream, flush=True)
+        except (OSError, ValueError):  # a closed or full console: the log goes on
+            pass
 
+    given, output_dir = getattr(args, "log", None), getattr(args, "output_dir", None)
+    if given:
+        target = paths.check_output(given, "--log", create_dir=True)
+        return SupportLog(target.path, ctx.redactor, echo, json_path=args.json, replace=True)
+    name = log_path(None, None, plan.log_names, system.platform(), system.hostname()).name
+    directory = Path(output_dir or ".")
+    try:
+        paths.check_name_lengths(str(directory), "--output-dir")
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"--output-dir {str(directory)!r}: not a directory")
+        paths.check_directory(directory, f"--output-dir {str(directory)!r}")
+    except UsageError as error:
+        if output_dir:
+            raise
+        directory = Path(tempfile.gettempdir())
+        echo(f"Support log: {error}; writing it in {directory} instead")
+    path = directory / name
     return SupportLog(path, ctx.redactor, echo, json_path=getattr(args, "json", None))
+
+
+def _claim(path: Path) -> IO[str]:
+    """Creates `path` (never an existing file) and opens it for writing."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    return os.fdopen(handle, "w", encoding="utf-8")
+
+
+def _claim_free(path: Path) -> tuple[Path, IO[str]]:
+    """`path`, or the first free `<stem>_<n><suffix>` beside it: support's name is kept and
+    an existing log (another run's, even a killed one's) is never overwritten."""
+    for number in range(1, 10000):
+        name = path.name if number == 1 else f"{path.stem}_{number}{path.suffix}"
+        candidate = path.with_name(name)
+        try:
+            return candidate, _claim(candidate)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free name for {path} (tried _2 to _9999)")
 
 
 #: Seconds between fsyncs of the streaming log (flushing after every result is enough
@@ -127,8 +173,16 @@ class SupportLog:
         redactor: Redactor,
         echo: Callable[[str], None] | None = None,
         json_path: str | None = None,
+        *,
+        replace: bool = False,
     ) -> None:
+        #: Where the log is (for a default name: the free name actually taken).
         self.path = Path(path)
+        #: `--log FILE`: an existing file is replaced (atomically, at the end); else the
+        #: name gets a suffix rather than overwrite anything.
+        self._replace = replace
+        #: The file written while running, when it is not `path` (replacing a file).
+        self._streaming: Path | None = None
         self._redactor = redactor
         self._echo = echo
         self._json_path = json_path
@@ -145,7 +199,7 @@ class SupportLog:
         self._info = info
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "w", encoding="utf-8")
+            self._file = self._open()
         except OSError as error:
             self._fail(error)
             return
@@ -154,6 +208,21 @@ class SupportLog:
         self._write(f"\n{render.RULE}\n Results as they finished\n{render.RULE}\n")
         if self._echo:
             self._echo(f"Support log: {self.path}")
+
+    @property
+    def failed(self) -> bool:
+        """True when the log could not be written completely (said on stderr)."""
+        return self._broken
+
+    def _open(self) -> IO[str]:
+        if not self._replace:
+            self.path, stream = _claim_free(self.path)
+            return stream
+        if not self.path.exists():
+            return _claim(self.path)
+        # Replacing an existing file: stream beside it, move over it at the end.
+        self._streaming, stream = _claim_free(self.path.with_name(f".{self.path.name}.partial"))
+        return stream
 
     def result(self, result: CheckResult) -> None:
         stamp = _stamp()
@@ -169,16 +238,13 @@ class SupportLog:
         if self._broken:
             return
         text = self._redactor.mask(self.final_text(report))
-        temporary = self.path.with_name(self.path.name + ".tmp")
         try:
-            with open(temporary, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
+            write_atomic(self.path, text)
         except OSError as error:
             self._fail(error)
             return
+        if self._streaming is not None:
+            self._streaming.unlink(missing_ok=True)
         if self._echo:
             self._echo(f"Support log written: {self.path}")
             if not report.interrupted:
@@ -228,5 +294,8 @@ class SupportLog:
 
     def _fail(self, error: OSError) -> None:
         if not self._broken:
-            print(f"asrcheck: cannot write the support log {self.path}: {error}", file=sys.stderr)
+            where = f" (the partial log is {self._streaming})" if self._streaming else ""
+            message = f"asrcheck: cannot write the support log {self.path}: {error}{where}"
+            with contextlib.suppress(OSError, ValueError):
+                print(message, file=sys.stderr, flush=True)
         self._broken = True
