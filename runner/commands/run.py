@@ -12,6 +12,7 @@ import contextlib
 import getpass
 import ipaddress
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -201,6 +202,13 @@ def build_context(
     redactor = Redactor(str(plan.variables.get(name) or "") for name in plan.secret_vars)
     cli = _cli_proxy(args, env, redactor)
     from_env = routing.env_proxy(env)
+    if from_env is not None and not _proxy_url_ok(from_env.url):
+        if not (args.no_proxy or args.proxy):
+            raise UsageError(
+                f"HTTPS_PROXY {_masked(from_env.url)!r}: not a valid proxy URL (expected "
+                "http://HOST:PORT); fix or unset it, or give --proxy URL or --no-proxy"
+            )
+        from_env = None  # not used with --proxy or --no-proxy
     for setting in (cli, from_env, agent_proxy):
         if setting is not None:
             redactor.add(urlsplit(setting.url).password)
@@ -216,12 +224,31 @@ def build_context(
     )
 
 
+def _proxy_url_ok(url: str) -> bool:
+    """An http(s) URL with a host and, if any, a port from 1 to 65535 (`host:port` too)."""
+    try:
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and _port_ok(parts)
+    except ValueError:  # `http://[::1:3128`
+        return False
+
+
+def _masked(url: str) -> str:
+    """`url` with any user:password taken out, even when it does not parse."""
+    try:
+        return mask_url(url)
+    except ValueError:
+        return re.sub(r"//[^/@]*@", "//***@", url)
+
+
 def parse_dns_server(text: str) -> tuple[str, int]:
     """`IP`, `IP:PORT`, `IPv6` or `[IPv6]:PORT`; UsageError otherwise."""
     host, port = text, "53"
     if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else "53"
+        host, bracket, rest = text[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            raise UsageError(f"--dns-server {text!r}: expected IP, IP:PORT or [IPv6]:PORT")
+        port = rest[1:] if rest else "53"
     elif text.count(":") == 1:
         host, port = text.split(":")
     try:
@@ -252,6 +279,8 @@ def _port_ok(parts: SplitResult) -> bool:
 def _cli_proxy(
     args: argparse.Namespace, env: Mapping[str, str], redactor: Redactor
 ) -> ProxySetting | None:
+    if args.proxy and args.no_proxy:
+        raise UsageError("--proxy and --no-proxy contradict each other: give one of them")
     if not args.proxy:
         if args.proxy_user:
             raise UsageError("--proxy-user needs --proxy")

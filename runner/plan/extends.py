@@ -83,7 +83,7 @@ def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> Tree:
             message = "only a plan with extends: can remove inherited endpoints and steps"
             problems.append(problem(smap, ("remove",), message))
         return Tree(data, smap, problems, quarantine)
-    here = (path.resolve(), name)
+    here = (Path(os.path.realpath(path)), name)
     parent_path, parent_name = locate(parent_ref, path.parent)
     try:
         _check_parent(parent_ref, parent_path, [*chain, here], smap)
@@ -106,7 +106,7 @@ def _follows(where: DataPath | None, item: Problem, notes: source.Notes) -> bool
 
 def _check_parent(ref: str, path: Path, chain: list[tuple[Path, str]], smap: SourceMap) -> None:
     where: DataPath = ("extends",)
-    if any(path.resolve() == seen for seen, _ in chain):
+    if any(Path(os.path.realpath(path)) == seen for seen, _ in chain):
         names = [shown for _, shown in chain] + [str(path)]
         raise PlanError([problem(smap, where, "extends cycle: " + " -> ".join(names))])
     if len(chain) >= MAX_DEPTH:

@@ -171,6 +171,7 @@ def plan_schema(refs: bool = True) -> dict[str, Any]:
                 "type": "array",
                 "items": {"type": "string", "pattern": SLUG},
                 "minItems": 1,
+                "uniqueItems": True,
             },
             "variable": _variable(),
             "section": _closed({"description": _LINE, "enabled": {"type": "boolean"}}),

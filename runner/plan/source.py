@@ -9,6 +9,8 @@ beside the data (nothing is injected into it).
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -32,13 +34,61 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
-    """The safe loader without the timestamp resolver: dates stay strings."""
+    """The safe loader with YAML 1.2 core-schema scalars (`_resolve_like_yaml_1_2`)."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
+#: Plain scalars read as YAML 1.2's core schema does, not as YAML 1.1: `yes`, `on`, `n`
+#: stay strings, `1:30` is a string (not 90), `0123` is 123 (not octal 83), dates stay
+#: strings. `.nan` / `.inf` are floats, refused by the walk (numbers must be finite).
+_CORE_RESOLVERS = (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+)
+#: Longer integers are refused (Python's int/str conversion limit is 4,300 digits).
+MAX_DIGITS = 1000
+_REPLACED = {tag for tag, _, _ in _CORE_RESOLVERS} | {"tag:yaml.org,2002:timestamp"}
+
+
+def _resolve_like_yaml_1_2() -> None:
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+    for tag, pattern, first in _CORE_RESOLVERS:
+        _Loader.add_implicit_resolver(tag, re.compile(pattern), list(first))
+    _Loader.add_constructor("tag:yaml.org,2002:bool", _bool)
+    _Loader.add_constructor("tag:yaml.org,2002:int", _int)
+    _Loader.add_constructor("tag:yaml.org,2002:float", _float)
+
+
+def _bool(loader: Any, node: Any) -> bool:
+    return str(loader.construct_scalar(node)).lower() == "true"
+
+
+def _int(loader: Any, node: Any) -> int:
+    text = str(loader.construct_scalar(node))
+    if len(text.lstrip("+-")) > MAX_DIGITS:
+        raise ValueError(f"an integer of {len(text.lstrip('+-'))} digits is too large")
+    return int(text, 10)
+
+
+def _float(loader: Any, node: Any) -> float:
+    text = str(loader.construct_scalar(node)).lower()
+    if text.endswith(".inf") or text == ".nan":
+        return float(text.replace(".", ""))
+    if len(text) > MAX_DIGITS:
+        raise ValueError(f"a number of {len(text)} characters is too long")
+    return float(text)
+
+
+_resolve_like_yaml_1_2()
 
 _SCALAR_TYPES = (str, int, float, bool, type(None))
 _MAP_TAG = "tag:yaml.org,2002:map"
@@ -169,8 +219,16 @@ class _Walker:
     def _scalar(self, node: Any, path: DataPath) -> Any:
         try:
             value = self.constructor.construct_object(node)
+        except ValueError as error:
+            self.fail(node, str(error), path)
+            self.notes.dropped.append(path)
+            return None
         except yaml.YAMLError:
             self.fail(node, f"unsupported YAML tag {node.tag!r}", path)
+            self.notes.dropped.append(path)
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, f"{node.value!r} is not a finite number", path)
             self.notes.dropped.append(path)
             return None
         if not isinstance(value, _SCALAR_TYPES):
@@ -279,6 +337,9 @@ def load_file(
     as in `load_text`)."""
     name = file if file is not None else str(path)
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block, a device never end
+            kind = "a directory" if path.is_dir() else "not a regular file (a FIFO or device?)"
+            raise PlanError([Problem(f"{name}: {kind}")])
         with path.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
