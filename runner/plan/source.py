@@ -338,8 +338,8 @@ def load_file(
     name = file if file is not None else str(path)
     try:
         if path.exists() and not path.is_file():  # a FIFO would block, a device never end
-            kind = "a directory" if path.is_dir() else "not a regular file (a FIFO or device?)"
-            raise PlanError([Problem(f"{name}: {kind}")])
+            kind = "is a directory" if path.is_dir() else "not a regular file (a FIFO or device?)"
+            raise PlanError([Problem(f"{name}: cannot read: {kind}")])
         with path.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:

@@ -81,7 +81,7 @@ def test_a_fifo_as_plan_or_var_file_is_refused_not_read(tmp_path: Path) -> None:
     for argv in (["validate", "./pipe"], ["validate", str(plan), "--var-file", "pipe"]):
         done = e2e.run(argv, tmp_path)  # a blocking open would hit run()'s timeout
         assert done.code == 2
-        assert b"pipe: not a regular file" in done.stdout + done.stderr
+        assert b"pipe: cannot read: not a regular file" in done.stdout + done.stderr
 
 
 def test_a_chain_naming_a_stage_twice_is_refused(tmp_path: Path, capsys) -> None:
