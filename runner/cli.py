@@ -278,6 +278,21 @@ def _exit_codes(result: list[int]) -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] != ["run"]:
+        return _main(words)
+    # Before argparse and the run command's imports: no signal may be lost (see early_signals).
+    from runner.engine import early_signals
+
+    armed = early_signals.arm()
+    try:
+        return _main(words)
+    finally:
+        if armed:
+            early_signals.disarm()
+
+
+def _main(argv: Sequence[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -24,7 +24,7 @@ from loguru import logger
 from runner import __version__
 from runner.commands import _runinfo
 from runner.context import Context, ProxySetting
-from runner.engine import routing, signals
+from runner.engine import early_signals, routing, signals
 from runner.engine.run import now_iso, run_plan
 from runner.errors import UsageError
 from runner.events import FanOut, RunInfo, RunReport, Sink
@@ -140,7 +140,7 @@ async def _run(
     stop = asyncio.Event()
     restore = signals.install(stop, lambda: _interrupt_notice(_console_stream(args)))
     try:
-        return await run_plan(
+        report = await run_plan(
             plan,
             ctx,
             sink,
@@ -149,6 +149,8 @@ async def _run(
             concurrency=args.concurrency or plan.concurrency,
             info=info,
         )
+        early_signals.outputs_written()  # a later signal must not contradict the log
+        return report
     finally:
         restore()
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
+from runner.engine import early_signals
+
 _SIGNALS = tuple(
     s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s
 )
@@ -56,6 +58,9 @@ def install(stop: asyncio.Event, on_first: Callable[[], None] | None = None) -> 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         loop.call_soon_threadsafe(on_stop)
 
+    early = early_signals.take()  # a signal before these handlers: stop at once
+    if early is not None:
+        loop.call_soon(on_stop)
     for signum in _SIGNALS:
         with contextlib.suppress(ValueError, OSError):  # not the main thread, or unsupported
             previous[signum] = signal.getsignal(signum)

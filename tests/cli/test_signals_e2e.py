@@ -31,6 +31,8 @@ from tests.peers.tcp import Blackhole, refusing_port
 from tests.peers.tls import Pki, TlsServer
 
 RUNS_PER_SIGNAL = 10
+#: Environment variable that replays a failed run's random delays (its seed is printed).
+SEED_ENV = "ASRCHECK_TEST_SEED"
 #: Far below the 30 s stage timeouts: only a prompt stop ends within it.
 EXIT_BOUND_S = 12
 STEPS = """  - id: machine
@@ -144,8 +146,11 @@ def check_outputs(out: Path, what: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_random_interrupts_leave_complete_outputs(peers, tmp_path, signum) -> None:
-    rng = random.Random(f"{signum}-{os.getpid()}")
+    seed = os.environ.get(SEED_ENV) or str(os.getpid())
+    print(f"random interrupt delays: seed {seed} (replay with {SEED_ENV}={seed})")
+    rng = random.Random(f"{signum}-{seed}")
     delays = [rng.uniform(0.0, 1.0) for _ in range(RUNS_PER_SIGNAL)]
+    print(f"{signal.Signals(signum).name} delays: {', '.join(f'{d:.3f}' for d in delays)}")
     with ThreadPoolExecutor(max_workers=5) as pool:
         jobs = [
             pool.submit(interrupt_once, peers, tmp_path / f"run{n}", signum, delay)
