@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runner.errors import Problem
-from runner.plan import var_providers
+from runner.plan import safe_regex, var_providers
 from runner.plan.source import DataPath, SourceMap, problem
 
 #: The default of a variable declared without one.
@@ -85,9 +85,11 @@ def _pattern(text: str | None) -> tuple[re.Pattern[str] | None, str | None]:
     if text is None:
         return None, None
     try:
-        return re.compile(text), None
+        compiled = re.compile(text)
     except re.error as error:
         return None, f"invalid regex: {error}"
+    danger = safe_regex.risk(text)
+    return (None, f"unsupported regex: {danger}") if danger else (compiled, None)
 
 
 def _spec_problems(spec: Mapping[str, Any], tables: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -149,6 +151,8 @@ def check_value(var: Var, value: Any, tables: Mapping[str, Any]) -> str | None:
         if var.enum and item not in var.enum:
             allowed = ", ".join(str(choice) for choice in var.enum)
             return f"variable {var.name!r}: {shown} is not one of: {allowed}"
+        if var.pattern is not None and len(str(item)) > safe_regex.MAX_VALUE:
+            return f"variable {var.name!r}: value longer than {safe_regex.MAX_VALUE} characters"
         if var.pattern is not None and not var.pattern.search(str(item)):
             return f"variable {var.name!r}: {shown} does not match {var.pattern.pattern!r}"
         table = tables.get(var.table) if var.table else None

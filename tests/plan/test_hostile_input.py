@@ -92,3 +92,36 @@ def test_a_chain_naming_a_stage_twice_is_refused(tmp_path: Path, capsys) -> None
     code, err = validate(capsys, str(plan))
     assert code == 2
     assert "defaults.chain" in err and "non-unique" in err
+
+
+def test_a_backtracking_pattern_is_refused_not_run(tmp_path: Path) -> None:
+    text = plan_text().replace(
+        '    default: ""\n    secret: true\n',
+        '    default: ""\n    secret: true\n    pattern: "^(a+)+$"\n',
+        1,
+    )
+    plan = write(tmp_path / "p.yaml", text)
+    # In a child with a timeout: matching this pattern against 40 a's and a '!' in `re`
+    # would take hours.
+    done = e2e.run(["validate", str(plan), "--var", "token=" + "a" * 40 + "!"], tmp_path)
+    assert done.code == 2
+    assert b"vars.token.pattern: unsupported regex: a repeated group" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("pattern", "refused"),
+    [
+        ("^(a+)+$", True),
+        ("(a|ab)*c", True),
+        ("(?:[a-z]+[.])+com", True),
+        (r"(x)\1", True),
+        ("^[a-z0-9]{3,24}$", False),
+        ("^[a-z0-9](?:[a-z0-9-]{1,22})[a-z0-9]$", False),
+        ("^(?:east|west)us[0-9]?$", False),
+        ("^(?:ab)*$", False),
+    ],
+)
+def test_pattern_language(pattern: str, refused: bool) -> None:
+    from runner.plan import safe_regex
+
+    assert (safe_regex.risk(pattern) is not None) is refused
