@@ -21,10 +21,10 @@ from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from loguru import logger
 
-from runner import __version__
-from runner.commands import _runinfo
+from runner import __version__, proxy_rules
+from runner.commands import _plan_args, _runinfo
 from runner.context import Context, ProxySetting
-from runner.engine import early_signals, routing, signals
+from runner.engine import early_signals, signals
 from runner.engine.run import now_iso, run_plan
 from runner.errors import UsageError
 from runner.events import FanOut, RunInfo, RunReport, Sink
@@ -70,6 +70,8 @@ def load(args: argparse.Namespace) -> Plan:
     """The resolved plan (runner.plan.load is the plan-language module)."""
     plan: Plan = load_plan(
         args.plan,
+        kinds=_plan_args.kinds(),
+        providers=_plan_args.providers(),
         variables=args.var,
         var_files=args.var_file,
         enable=args.enable,
@@ -203,7 +205,7 @@ def build_context(
     env = os.environ if environ is None else environ
     redactor = Redactor(str(plan.variables.get(name) or "") for name in plan.secret_vars)
     cli = _cli_proxy(args, env, redactor)
-    from_env = routing.env_proxy(env)
+    from_env = proxy_rules.env_proxy(env)
     if from_env is not None and not _proxy_url_ok(from_env.url):
         if not (args.no_proxy or args.proxy):
             raise UsageError(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from runner.context import Context, ProxySetting
 from runner.model import Endpoint, Step
@@ -70,6 +70,7 @@ class StepOutcome:
     hint: str = ""
 
 
+@runtime_checkable
 class StageKind(Protocol):
     """A module that is one stage of an endpoint chain."""
 
@@ -79,6 +80,7 @@ class StageKind(Protocol):
     async def run(self, probe: Probe, ctx: Context) -> StageOutcome: ...
 
 
+@runtime_checkable
 class StepKind(Protocol):
     """A module that runs a standalone step."""
 

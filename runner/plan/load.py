@@ -14,6 +14,7 @@ from typing import Any
 from runner.errors import PlanError, Problem
 from runner.model import Endpoint, Plan, Section, Step
 from runner.plan import post_checks, sections, substitution, validation, var_values
+from runner.plan.catalog import KindCatalog, Providers
 from runner.plan.extends import is_builtin_name, load_tree
 from runner.plan.set_aside import Quarantine
 from runner.plan.source import SourceMap, dotted
@@ -26,6 +27,8 @@ _CHAIN = ("dns", "tcp", "tls", "http")
 def load_plan(
     ref: str,
     *,
+    kinds: KindCatalog,
+    providers: Providers,
     variables: Sequence[str] = (),
     var_files: Sequence[str] = (),
     enable: Sequence[str] = (),
@@ -36,8 +39,10 @@ def load_plan(
 ) -> Plan:
     """Loads, checks and resolves a plan: a built-in name or a file path.
 
-    `lenient` ignores --var names and sections the plan does not declare (for `diff`,
-    where one set of options applies to two plans).
+    `kinds` and `providers` are what the plan may name (the command builds them from
+    `runner.registry` and `runner.machine.var_providers`); a provider is called only with
+    `use_providers`. `lenient` ignores --var names and sections the plan does not declare
+    (for `diff`, where one set of options applies to two plans).
     """
     tree = load_tree(ref)
     data, smap, rejected_parts = tree.data, tree.smap, tree.quarantine
@@ -46,7 +51,7 @@ def load_plan(
         variables = [flag for flag in variables if flag.partition("=")[0].strip() in declared]
         enable = [name for name in enable if name in (data.get("sections") or {})]
         disable = [name for name in disable if name in (data.get("sections") or {})]
-    problems = [*tree.problems, *validation.check_kinds(data, smap)]
+    problems = [*tree.problems, *validation.check_kinds(data, smap, kinds)]
     switched, found = sections.switch(
         data.get("sections") or {}, enable, disable, rejected_parts.sections
     )
@@ -57,6 +62,7 @@ def load_plan(
         variables,
         var_files,
         rejected_parts,
+        providers,
         use_providers=use_providers,
         require_vars=require_vars,
     )
@@ -80,7 +86,9 @@ def load_plan(
     problems += sub.problems
     problems += sections.apply(endpoints + steps, switched, smap, rejected_parts.sections)
     problems += sections.undescribed_unused(data, smap)
-    problems += post_checks.check_resolved(defaults, unresolved_defaults, endpoints, steps, smap)
+    problems += post_checks.check_resolved(
+        defaults, unresolved_defaults, endpoints, steps, smap, kinds
+    )
     if problems:
         raise PlanError(validation.ordered(problems))
     return _build(ref, data, values, decl, switched, defaults, endpoints, steps, smap)
@@ -92,13 +100,14 @@ def _variables(
     flags: Sequence[str],
     var_files: Sequence[str],
     rejected_parts: Quarantine,
+    providers: Providers,
     *,
     use_providers: bool,
     require_vars: bool,
 ) -> tuple[dict[str, Var], dict[str, Any], list[Problem], set[str]]:
     """Declared variables, their final values, the problems found on the way, and the
     names whose given or default value was refused."""
-    decl, problems = declare(data, smap, rejected_parts.tables)
+    decl, problems = declare(data, smap, providers, rejected_parts.tables)
     tables = data.get("tables") or {}
     given = var_values.gather(decl, tables, flags, var_files, rejected_parts.vars)
     rejected = given.rejected | {n for n, var in decl.items() if bad_default(var, tables)}
@@ -106,6 +115,7 @@ def _variables(
         decl,
         given.values,
         smap,
+        providers,
         use_providers=use_providers,
         require_vars=require_vars,
         rejected=rejected,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from runner import registry
 from runner.errors import Problem
 from runner.plan import schema, substitution, validation
+from runner.plan.catalog import KindCatalog
 from runner.plan.hostnames import host_problem
 from runner.plan.source import SourceMap, dotted, problem
 from runner.plan.substitution import Item
@@ -42,6 +42,7 @@ def check_resolved(
     endpoints: list[Item],
     steps: list[Item],
     smap: SourceMap,
+    kinds: KindCatalog,
 ) -> list[Problem]:
     problems = [
         p
@@ -59,7 +60,7 @@ def check_resolved(
             ]
         problems += _duplicates(items, kind, smap)
     problems += _hosts(endpoints, smap)
-    problems += _step_params(steps, smap)
+    problems += _step_params(steps, smap, kinds)
     return problems
 
 
@@ -96,12 +97,12 @@ def _hosts(endpoints: list[Item], smap: SourceMap) -> list[Problem]:
     return problems
 
 
-def _step_params(steps: list[Item], smap: SourceMap) -> list[Problem]:
+def _step_params(steps: list[Item], smap: SourceMap, kinds: KindCatalog) -> list[Problem]:
     problems = []
     for item in steps:
-        kind = registry.STEPS.get(str(item.data.get("kind")))
-        if kind is None or any(path[:1] == ("with",) for path in item.unresolved):
+        kind = str(item.data.get("kind"))
+        if kind not in kinds.steps or any(path[:1] == ("with",) for path in item.unresolved):
             continue
         params = item.data.get("with", {})
-        problems += validation.check(params, kind.PARAMS_SCHEMA, smap, (*item.origin, "with"))
+        problems += validation.check(params, kinds.step_params(kind), smap, (*item.origin, "with"))
     return problems

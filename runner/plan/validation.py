@@ -1,7 +1,7 @@
 """Validation against JSON Schemas, every error turned into a located `Problem`.
 
 Unknown keys point at the key itself, missing keys at the mapping that lacks them; other
-errors at the offending value. Kinds are checked against the registry here too.
+errors at the offending value. Kinds are checked against the catalog here too.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from runner import registry
 from runner.errors import Problem
+from runner.plan.catalog import KindCatalog
 from runner.plan.schema import ENDPOINT_ID, NAME, REF, SEMVER, SLUG, plan_schema
 from runner.plan.source import DataPath, SourceMap, problem
 
@@ -145,21 +145,21 @@ def known_kinds_message(what: str, name: str, known: list[str]) -> str:
     return f"unknown {what} {name!r} (known: {', '.join(known) or 'none registered'})"
 
 
-def check_kinds(data: dict[str, Any], smap: SourceMap) -> list[Problem]:
-    """Step kinds and chain stages that the registry does not know."""
+def check_kinds(data: dict[str, Any], smap: SourceMap, kinds: KindCatalog) -> list[Problem]:
+    """Step kinds and chain stages that the catalog does not know."""
     found: list[Problem] = []
     chains: list[tuple[DataPath, Any]] = [(("defaults", "chain"), _get(data, "defaults", "chain"))]
     for index, endpoint in enumerate(data.get("endpoints") or []):
         chains.append((("endpoints", index, "chain"), _get(endpoint, "chain")))
     for path, chain in chains:
         for position, stage in enumerate(chain or []):
-            if stage not in registry.STAGES:
-                message = known_kinds_message("stage kind", stage, registry.stage_names())
+            if stage not in kinds.stages:
+                message = known_kinds_message("stage kind", stage, sorted(kinds.stages))
                 found.append(problem(smap, (*path, position), message))
     for index, step in enumerate(data.get("steps") or []):
         kind = _get(step, "kind")  # None: missing or rejected, reported already
-        if kind is not None and kind not in registry.STEPS:
-            message = known_kinds_message("step kind", kind, registry.step_names())
+        if kind is not None and kind not in kinds.steps:
+            message = known_kinds_message("step kind", kind, sorted(kinds.steps))
             found.append(problem(smap, ("steps", index, "kind"), message))
     return found
 

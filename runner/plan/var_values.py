@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from runner.errors import PlanError, Problem
-from runner.plan import source, var_providers
+from runner.plan import source
+from runner.plan.catalog import Providers
 from runner.plan.source import SourceMap, problem
 from runner.plan.variables import MISSING, Var, check_value, from_text, from_yaml
 
@@ -101,6 +102,7 @@ def finish(
     decl: Mapping[str, Var],
     given: Mapping[str, Any],
     smap: SourceMap,
+    providers: Providers,
     *,
     use_providers: bool,
     require_vars: bool,
@@ -120,7 +122,7 @@ def finish(
         if name in rejected:
             values[name] = None
             continue
-        value = _provided(var) if use_providers else None
+        value = _provided(var, providers) if use_providers else None
         if value is None and var.default is not MISSING:
             value = from_yaml(var, var.default)[0]
         if value is None and var.type == "list" and not var.required:
@@ -131,13 +133,18 @@ def finish(
     return values, problems
 
 
-def _provided(var: Var) -> Any:
-    provider = var_providers.PROVIDERS.get(var.default_from or "")
-    if provider is None:
+def _provided(var: Var, providers: Providers) -> Any:
+    name = var.default_from or ""
+    if name not in providers:
         return None
     try:
-        value = provider()
+        value = providers[name]()
     except Exception:  # a provider that fails is a provider that does not know
+        from loguru import logger  # only here: validate, show and diff never get this far
+
+        logger.opt(exception=True).warning(
+            "provider {} failed; variable {} is treated as not provided", name, var.name
+        )
         return None
     return None if value is None else from_yaml(var, value)[0]
 

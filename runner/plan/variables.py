@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from runner.errors import Problem
-from runner.plan import safe_regex, var_providers
+from runner.plan import safe_regex
+from runner.plan.catalog import Providers
 from runner.plan.source import DataPath, SourceMap, problem
 
 #: The default of a variable declared without one.
@@ -34,7 +35,10 @@ class Var:
 
 
 def declare(
-    data: Mapping[str, Any], smap: SourceMap, rejected_tables: Container[str] = ()
+    data: Mapping[str, Any],
+    smap: SourceMap,
+    providers: Providers,
+    rejected_tables: Container[str] = (),
 ) -> tuple[dict[str, Var], list[Problem]]:
     """The plan's variables, and problems in their declarations (defaults included).
     A table in `rejected_tables` (refused, reported already) is not reported as unknown."""
@@ -48,7 +52,7 @@ def declare(
             problems.append(problem(smap, (*path, "pattern"), wrong))
         problems += [
             problem(smap, (*path, key), text)
-            for key, text in _spec_problems(spec, tables)
+            for key, text in _spec_problems(spec, tables, providers)
             if not (key == "table" and spec.get("table") in rejected_tables)
         ]
         if name == "item":
@@ -92,15 +96,17 @@ def _pattern(text: str | None) -> tuple[re.Pattern[str] | None, str | None]:
     return (None, f"unsupported regex: {danger}") if danger else (compiled, None)
 
 
-def _spec_problems(spec: Mapping[str, Any], tables: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _spec_problems(
+    spec: Mapping[str, Any], tables: Mapping[str, Any], providers: Providers
+) -> list[tuple[str, str]]:
     """(key, message) for a table or provider the declaration names but that is not there."""
     found = []
     table = spec.get("table")
     if table is not None and table not in tables:
         found.append(("table", f"unknown table {table!r} (tables: {_names(tables)})"))
     provider = spec.get("default_from")
-    if provider is not None and provider not in var_providers.PROVIDERS:
-        known = _names(var_providers.PROVIDERS)
+    if provider is not None and provider not in providers:
+        known = _names(providers)
         found.append(("default_from", f"unknown provider {provider!r} (known: {known})"))
     return found
 

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from runner.errors import PlanError
-from runner.machine import imds
-from runner.plan import var_providers
-from runner.plan.load import load_plan
+from runner.machine import imds, var_providers
+from tests.helpers.plans import load_plan
 
 
 class _Imds(BaseHTTPRequestHandler):

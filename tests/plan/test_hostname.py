@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runner.plan.hostnames import host_problem
-
-from .conftest import USES_TEST_KINDS
+from tests.helpers.plans import USES_TEST_KINDS
 
 pytestmark = USES_TEST_KINDS
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATA, USES_TEST_KINDS
+from tests.helpers.plans import DATA, USES_TEST_KINDS
 
 pytestmark = USES_TEST_KINDS
 

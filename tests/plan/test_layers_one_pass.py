@@ -9,7 +9,7 @@ import pytest
 
 from runner import registry
 from runner.errors import PlanError
-from runner.plan.load import load_plan
+from tests.helpers.plans import load_plan
 
 _PLAN = """\
 plan_format: 1

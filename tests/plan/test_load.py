@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from loguru import logger
 
 from runner.errors import PlanError
-from runner.plan import var_providers
-from runner.plan.load import load_plan
+from runner.machine import var_providers
 from runner.plan.substitution import skip_code
-
-from .conftest import DATA, USES_TEST_KINDS
+from tests.helpers.plans import DATA, USES_TEST_KINDS, load_plan
 
 pytestmark = USES_TEST_KINDS
 
@@ -222,3 +221,24 @@ def test_var_file_list_as_text_and_unknown_flag(tmp_path: Path) -> None:
         "--var storage_account: variable 'storage_account': 'UPPER' does not match"
         " '^[a-z0-9]{3,24}$'"
     ]
+
+
+def test_failing_provider_is_logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def provider() -> object:
+        raise OSError("metadata service said no")
+
+    monkeypatch.setitem(var_providers.PROVIDERS, "test-region", provider)
+    seen: list[str] = []
+    handler = logger.add(seen.append, level="WARNING", format="{message}\n{exception}")
+    try:
+        with pytest.raises(PlanError) as caught:
+            load_plan(_plan_with_provider(tmp_path), use_providers=True)
+    finally:
+        logger.remove(handler)
+    assert _messages(caught.value) == [
+        "variable 'region' not given, and test-region could not provide it on this machine; "
+        "give --var region=VALUE"
+    ]
+    assert len(seen) == 1
+    assert "provider test-region failed; variable region is treated as not provided" in seen[0]
+    assert "OSError: metadata service said no" in seen[0]

@@ -9,11 +9,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from runner import cli, registry, resources
-from runner.plan import var_providers
+from runner.machine import var_providers
 from runner.plan.schema import plan_schema, schema_text
 from runner.plan.source import load_file
-
-from .conftest import DATA, REAL_PROVIDERS, REAL_STAGES, REAL_STEPS, USES_TEST_KINDS
+from tests.helpers.plans import DATA, REAL_PROVIDERS, REAL_STAGES, REAL_STEPS, USES_TEST_KINDS
 
 pytestmark = USES_TEST_KINDS
 

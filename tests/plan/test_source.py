@@ -9,8 +9,7 @@ import pytest
 from runner.errors import PlanError
 from runner.plan import source
 from runner.plan.source import MAX_BYTES, load_file, load_text
-
-from .conftest import USES_TEST_KINDS
+from tests.helpers.plans import USES_TEST_KINDS
 
 pytestmark = USES_TEST_KINDS
 

@@ -18,8 +18,8 @@ import yaml
 
 from runner import resources
 from runner.errors import PlanError
-from runner.plan.load import load_plan
 from runner.plan.source import DataPath, dotted
+from tests.helpers.plans import load_plan
 
 #: Values of a type (or shape) that no place in a plan accepts where a good value stood
 #: (a mapping is not replaced by another mapping, nor a list by a list: that would only

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from runner import proxy_rules
 from runner.context import Context, ProxySetting
-from runner.engine import routing
 from runner.kinds.base import StepOutcome
 from runner.model import Step
 from runner.redact import mask_url
@@ -49,7 +49,7 @@ def proxy_for(host: str, ctx: Context) -> ProxySetting | None:
     if ctx.cli_proxy is not None:
         return ctx.cli_proxy
     env = ctx.env_proxy
-    return env if env is not None and routing.bypass_entry(host, env) is None else None
+    return env if env is not None and proxy_rules.bypass_entry(host, env) is None else None
 
 
 def judge(skew: float, warn_after: float, fail_after: float) -> tuple[Status, str]:
@@ -70,7 +70,7 @@ async def head_date(
     verify = ssl.create_default_context(cafile=ctx.ca_bundle)
     async with httpx.AsyncClient(
         verify=verify,
-        proxy=routing.stage_url(proxy.url) if proxy else None,
+        proxy=proxy_rules.stage_url(proxy.url) if proxy else None,
         trust_env=False,
         timeout=httpx.Timeout(timeout),
     ) as client:

@@ -1,0 +1,121 @@
+"""The package layout's rules: imports go one way, and `validate` stays light."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNNER = ROOT / "runner"
+
+#: Package -> packages (and modules) it must not import, directly or through a submodule.
+FORBIDDEN = {
+    "runner.plan": (
+        "runner.kinds",
+        "runner.engine",
+        "runner.machine",
+        "runner.registry",
+        "runner.outputs",
+        "runner.commands",
+        "runner.cli",
+    ),
+    "runner.kinds": ("runner.engine", "runner.outputs", "runner.commands", "runner.cli"),
+    "runner.machine": (
+        "runner.kinds",
+        "runner.engine",
+        "runner.outputs",
+        "runner.commands",
+        "runner.cli",
+    ),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) for every import in the file, relative ones made absolute."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    package = _module_name(path)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
+            found.append((node.lineno, base))
+    return found
+
+
+def _inside(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def violations(root: Path = RUNNER) -> list[str]:
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        module = _module_name(path)
+        for package, banned in FORBIDDEN.items():
+            if not _inside(module, package):
+                continue
+            for line, name in _imports(path):
+                hit = next((b for b in banned if _inside(name, b)), None)
+                if hit:
+                    found.append(f"{path.relative_to(ROOT)}:{line}: {package} imports {name}")
+    return sorted(set(found))
+
+
+def test_imports_go_one_way() -> None:
+    assert violations() == []
+
+
+def test_the_walker_sees_a_wrong_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "runner" / "plan"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "bad.py").write_text(
+        "from runner.kinds.stages import dns\ndef f():\n    from ..engine import run\n"
+    )
+    (tmp_path / "runner" / "kinds").mkdir()
+    (tmp_path / "runner" / "kinds" / "clock.py").write_text("import runner.engine.routing\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert violations(tmp_path / "runner") == [
+        "runner/kinds/clock.py:1: runner.kinds imports runner.engine.routing",
+        "runner/plan/bad.py:1: runner.plan imports runner.kinds.stages",
+        "runner/plan/bad.py:1: runner.plan imports runner.kinds.stages.dns",
+        "runner/plan/bad.py:3: runner.plan imports runner.engine",
+        "runner/plan/bad.py:3: runner.plan imports runner.engine.run",
+    ]
+
+
+def test_validate_imports_no_stage_and_no_imds() -> None:
+    """`asrcheck validate` names the kinds and providers without importing them."""
+    code = (
+        "import sys\n"
+        "from runner import cli\n"
+        "assert cli.main(['validate', 'plans/a2a.yaml']) == 0\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.split()
+    assert "runner.plan.load" in loaded
+    assert [m for m in loaded if m.startswith("runner.kinds.stages.")] == []
+    assert "runner.machine.imds" not in loaded
+    assert "runner.engine.run" not in loaded
