@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,31 @@ def test_a_bad_plan_log_pattern_is_about_the_plan(tmp_path: Path, pattern: str, 
     assert cli.main(["run", str(plan), "--no-proxy", "-q"]) == 2
     err = capsys.readouterr().err
     assert "the plan's log: pattern" in err and "--log" not in err
+
+
+def test_a_json_report_that_cannot_be_written_does_not_stop_the_log(tmp_path: Path) -> None:
+    from tests.peers.tcp import Blackhole
+
+    with Blackhole() as hole:
+        plan = tmp_path / "plan.yaml"
+        text = e2e.plan_text([("hole", "127.0.0.1", hole.port)], STEPS, timeout=2)
+        plan.write_text(text + 'log:\n  linux: "fixed.log"\n')
+        (tmp_path / "out").mkdir()
+        argv = ["run", str(plan), "--no-proxy", "-q", "--json", "out/r.json"]
+        child = subprocess.Popen(
+            e2e.command(argv),
+            cwd=tmp_path,
+            env=e2e.child_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        log = tmp_path / "fixed.log"
+        end = time.monotonic() + 20
+        while not (log.exists() and "Results as they finished" in log.read_text()):
+            assert time.monotonic() < end and child.poll() is None
+            time.sleep(0.01)
+        shutil.rmtree(tmp_path / "out")  # the JSON report's directory goes away mid-run
+        _, err = child.communicate(timeout=30)
+    assert child.returncode == 1, err  # the blackholed check failed; never 0 or 3
+    assert b"cannot write the JSON report" in err
+    assert log.read_text().rstrip().endswith("Script Completed")
