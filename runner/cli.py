@@ -116,8 +116,9 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     net.add_argument(
         "--proxy-user",
-        metavar="USER",
-        help="proxy user; the password comes from ASRCHECK_PROXY_PASSWORD or a prompt",
+        metavar="USER[:PASSWORD]",
+        help="proxy user (USER:PASSWORD as curl takes it; else the password comes from "
+        "ASRCHECK_PROXY_PASSWORD or a prompt); the password is masked in every output",
     )
     net.add_argument("--no-proxy", action="store_true", help="check directly only")
     net.add_argument(

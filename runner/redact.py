@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 MASK = "***"
 
@@ -71,6 +72,18 @@ class Redactor:
             self._secrets.add(quote(secret, safe=""))
             self._secrets.add(json.dumps(secret)[1:-1])
             self._ordered = tuple(sorted(self._secrets, key=len, reverse=True))
+
+    def add_url_credentials(self, url: str) -> None:
+        """Registers the password of a proxy URL, as written, decoded, and inside the
+        `Basic` token built from it (a proxy may echo the token back)."""
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        if parts.password is None:
+            return
+        user, password = unquote(parts.username or ""), unquote(parts.password)
+        self.add(parts.password)
+        self.add(password)
+        if len(password) >= 3:
+            self.add(base64.b64encode(f"{user}:{password}".encode()).decode())
 
     def mask(self, text: str) -> str:
         """The text with every secret replaced by `***`."""

@@ -215,7 +215,7 @@ def build_context(
         from_env = None  # not used with --proxy or --no-proxy
     for setting in (cli, from_env, agent_proxy):
         if setting is not None:
-            redactor.add(urlsplit(setting.url).password)
+            redactor.add_url_credentials(setting.url)
     return Context(
         timeout_override=args.timeout,
         dns_servers=tuple(parse_dns_server(text) for text in args.dns_server),
@@ -294,11 +294,12 @@ def _cli_proxy(
     if parts.scheme not in ("http", "https") or not parts.hostname or not _port_ok(parts):
         raise UsageError(f"--proxy {mask_url(url)!r}: expected http://HOST:PORT")
     if args.proxy_user:
-        password = env.get(PASSWORD_ENV) or getpass.getpass(
-            f"Password for proxy user {args.proxy_user}: "
-        )
+        # `USER:PASSWORD` as curl takes it; a bare USER gets the password asked for.
+        user, colon, password = str(args.proxy_user).partition(":")
+        if not colon:
+            password = env.get(PASSWORD_ENV) or getpass.getpass(f"Password for proxy user {user}: ")
         redactor.add(password)
-        userinfo = f"{quote(args.proxy_user, safe='')}:{quote(password, safe='')}"
+        userinfo = f"{quote(user, safe='')}:{quote(password, safe='')}"
         netloc = f"{userinfo}@{parts.netloc.rpartition('@')[2]}"
         url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     return ProxySetting(url=url, source="cli")

@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from runner import peer_text
 from runner.engine import routing
 from runner.events import Sink
 from runner.model import Endpoint, Step
 from runner.reasons import REASONS, hint_for
 from runner.results import CheckResult, Route, Status
 
+#: The longest detail line shown (peer values are cut shorter where they are inserted).
+_DETAIL_LIMIT = 2000
 _SKIP_CODES = ("skipped", "not-applicable", "missing-input")
 #: Stages where the endpoint's service tag is worth naming in the hint.
 _NETWORK_STAGES = ("tcp", "proxy", "tls", "http")
@@ -56,6 +59,9 @@ class Job:
         failed = status in (Status.FAIL, Status.ERROR)
         endpoint = self.endpoint if failed else None
         text = "" if status is Status.PASS else hint(check, reason, endpoint, extra)
+        # One check = one line, whatever a peer put into the text (facts keep it exact).
+        detail = peer_text.shown(detail, _DETAIL_LIMIT)
+        text = peer_text.lines_escaped(text)
         return replace(
             self.template, check=check, status=status, reason=reason, detail=detail, hint=text, **kw
         )

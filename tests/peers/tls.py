@@ -82,8 +82,11 @@ class HttpBehaviour:
         drip: float = 0.0,
         server: str = "Asrcheck-Test/1.0",
         hangup: bool = False,
+        reason: str = "",
     ) -> None:
         self.hangup = hangup
+        #: The reason phrase; empty: the usual one for the status.
+        self.reason = reason
         self.status = status
         self.head_status = head_status
         self.delay = delay
@@ -157,7 +160,7 @@ class TlsServer:
         status = b.head_status if line.startswith("HEAD") and b.head_status else b.status
         body = b"" if line.startswith("HEAD") else b"hello\n"
         reply = (
-            f"HTTP/1.1 {status} {_TEXT.get(status, 'Status')}\r\n"
+            f"HTTP/1.1 {status} {b.reason or _TEXT.get(status, 'Status')}\r\n"
             f"Server: {b.server}\r\nx-ms-request-id: test-{len(self.requests)}\r\n"
             f"Date: Wed, 25 Nov 2026 18:00:00 GMT\r\nContent-Length: 6\r\n"
             "Connection: close\r\n\r\n"

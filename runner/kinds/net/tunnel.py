@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from runner.peer_text import shown
+
 
 @dataclass
 class TunnelResult:
@@ -93,13 +95,15 @@ def _judge(head: bytes, sock: socket.socket) -> TunnelResult:
     lines = head.decode("latin-1").split("\r\n")
     parts = lines[0].split(" ", 2)
     if len(parts) < 2 or not parts[1].isdigit():
-        return TunnelResult("proxy-unreachable", f"not an HTTP proxy answer: {lines[0][:80]!r}")
+        answer = shown(lines[0], 80)
+        return TunnelResult("proxy-unreachable", f"not an HTTP proxy answer: {answer}")
     status = int(parts[1])
     server = next(
         (line.split(":", 1)[1].strip() for line in lines[1:] if line.lower().startswith("server:")),
         None,
     )
-    said = f"proxy answered {lines[0].strip()}" + (f" (Server: {server})" if server else "")
+    said = f"proxy answered {shown(lines[0].strip())}"
+    said += f" (Server: {shown(server)})" if server else ""
     if 200 <= status < 300:
         return TunnelResult("ok", said, status, server, sock)
     reason = {407: "proxy-auth-required", 403: "proxy-denied"}.get(status)

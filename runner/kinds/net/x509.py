@@ -11,8 +11,20 @@ import hashlib
 import ipaddress
 from typing import Any
 
+from runner.peer_text import shown
+
 _NAMES = {b"\x55\x04\x03": "CN", b"\x55\x04\x0a": "O", b"\x55\x04\x0b": "OU", b"\x55\x04\x06": "C"}
 _SAN_OID = b"\x55\x1d\x11"
+#: Codec of each ASN.1 string type a name may use (others are read as UTF-8).
+_STRING_CODECS = {
+    0x0C: "utf-8",  # UTF8String
+    0x13: "ascii",  # PrintableString
+    0x16: "ascii",  # IA5String
+    0x14: "latin-1",  # TeletexString (T.61; Latin-1 is what issuers mean in practice)
+    0x1A: "ascii",  # VisibleString
+    0x1C: "utf-32-be",  # UniversalString
+    0x1E: "utf-16-be",  # BMPString
+}
 
 
 def _tlv(data: bytes, pos: int) -> tuple[int, bytes, int]:
@@ -40,10 +52,15 @@ def _name(value: bytes) -> dict[str, str]:
     parts: dict[str, str] = {}
     for _, rdn in _children(value):
         for _, attribute in _children(rdn):
-            (_, oid), (_, text) = _children(attribute)[:2]
+            (_, oid), (tag, text) = _children(attribute)[:2]
             if oid in _NAMES:
-                parts.setdefault(_NAMES[oid], text.decode("utf-8", "replace"))
+                parts.setdefault(_NAMES[oid], _string(tag, text))
     return parts
+
+
+def _string(tag: int, value: bytes) -> str:
+    """A name's text, decoded as its ASN.1 string type says."""
+    return value.decode(_STRING_CODECS.get(tag, "utf-8"), "replace")
 
 
 def _time(tag: int, value: bytes) -> str:
@@ -91,4 +108,4 @@ def describe(der: bytes) -> dict[str, Any]:
 
 def label(name: dict[str, str]) -> str:
     """`CN=..., O=...` for a parsed name."""
-    return ", ".join(f"{key}={value}" for key, value in name.items())
+    return ", ".join(f"{key}={shown(value, 100)}" for key, value in name.items())

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
 from runner.kinds.net import http_clients, manual_commands, tls_context
+from runner.peer_text import shown
 from runner.results import Status
 
 if TYPE_CHECKING:  # httpx is imported where it is used: `validate` needs none of it
@@ -63,7 +64,7 @@ async def run(probe: Probe, ctx: Context) -> StageOutcome:
             command,
         )
     except httpx.HTTPError as error:
-        return _fail("http-error", f"{type(error).__name__}: {error}", command)
+        return _fail("http-error", f"{type(error).__name__}: {shown(str(error))}", command)
     took = time.monotonic() - start
     return _judge(response, methods, took, command)
 
@@ -107,10 +108,9 @@ def _judge(response: httpx.Response, methods: list[str], took: float, command: s
         "headers": seen,
         "time_ms": round(took * 1000, 1),
     }
-    server = f" (Server: {seen['server']})" if "server" in seen else ""
-    detail = (
-        f"{methods[-1]} answered {response.status_code} {response.reason_phrase}{server}: reachable"
-    )
+    server = f" (Server: {shown(seen['server'])})" if "server" in seen else ""
+    phrase = shown(response.reason_phrase)
+    detail = f"{methods[-1]} answered {response.status_code} {phrase}{server}: reachable"
     return StageOutcome(
         status=Status.PASS, reason="ok", detail=detail, command=command, facts=facts
     )

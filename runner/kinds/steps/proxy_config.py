@@ -16,7 +16,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from runner.context import Context, ProxySetting
 from runner.kinds.base import StepOutcome
@@ -98,9 +98,7 @@ def reading_outcome(reading: SourceReading, ctx: Context) -> StepOutcome:
         detail = f"no proxy ({reading.note})"
         return StepOutcome(check, Status.PASS, "collected", detail, command, facts)
     proxy = reading.proxy
-    password = urlsplit(proxy.url).password
-    ctx.redactor.add(password)
-    ctx.redactor.add(unquote(password or ""))
+    ctx.redactor.add_url_credentials(proxy.url)
     facts.update(proxy=mask_url(proxy.url), bypass=list(proxy.bypass), style=proxy.bypass_style)
     detail = f"proxy {mask_url(proxy.url)}" + (
         f", bypass {', '.join(proxy.bypass)}" if proxy.bypass else ""

@@ -13,11 +13,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from runner import peer_text
 from runner.events import RunInfo, RunReport
 from runner.model import Endpoint, Plan
 from runner.results import CheckResult, Status
 
 RULE = "=" * 78
+#: The longest fact line shown in the log (the JSON report keeps the whole value).
+_FACT_LIMIT = 500
 #: Which log section the results of each step kind belong to.
 SECTION_OF_KIND = {
     "machine": 2,
@@ -88,7 +91,7 @@ def _mapping_lines(title: str, values: Mapping[str, Any]) -> list[str]:
     lines = [f"{title}:"]
     for key, value in values.items():
         shown = value if isinstance(value, str) else json.dumps(value, default=str)
-        lines.append(f"  {key.ljust(width)}  {shown}")
+        lines.append(f"  {key.ljust(width)}  {_safe(shown)}")
     return lines
 
 
@@ -99,14 +102,19 @@ def _fact_lines(facts: Mapping[str, Any]) -> list[str]:
             continue
         if isinstance(value, str) and "\n" in value:
             lines.append(f"    {key}:")
-            lines += [f"      | {line}" for line in value.splitlines()]
+            lines += [f"      | {_safe(line)}" for line in value.splitlines()]
         elif isinstance(value, (dict, list)):
             text = json.dumps(value, indent=2, default=str, ensure_ascii=False)
             lines.append(f"    {key}:")
-            lines += [f"      {line}" for line in text.splitlines()]
+            lines += [f"      {_safe(line)}" for line in text.splitlines()]
         else:
-            lines.append(f"    {key}: {value}")
+            lines.append(f"    {key}: {_safe(str(value))}")
     return lines
+
+
+def _safe(line: str) -> str:
+    """A fact line as the log shows it: peer text escaped and cut (the JSON keeps it)."""
+    return peer_text.shown(line, _FACT_LIMIT)
 
 
 def result_block(result: CheckResult, with_facts: bool = True, where: bool = False) -> str:
