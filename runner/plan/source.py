@@ -38,14 +38,15 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 
 
 #: Plain scalars read as YAML 1.2's core schema does, not as YAML 1.1: `yes`, `on`, `n`
-#: stay strings, `1:30` is a string (not 90), `0123` is 123 (not octal 83), dates stay
-#: strings. `.nan` / `.inf` are floats, refused by the walk (numbers must be finite).
+#: stay strings, `1:30` is a string (not 90), dates stay strings; stricter still, `0123`
+#: is the string "0123" (not octal 83, not 123: a leading zero says it is not a number).
+#: `.nan` / `.inf` are floats, refused by the walk (numbers must be finite).
 _CORE_RESOLVERS = (
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
     (
         "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?=[eE]))(?:[eE][-+]?[0-9]+)?"
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
         "-+0123456789.",
     ),

@@ -52,3 +52,11 @@ def test_a_malformed_https_proxy_is_a_usage_error(
     assert "HTTPS_PROXY" in err and "not a valid proxy URL" in err
     assert "hunter2" not in err
     assert cli.main(["run", str(plan), "-q", "--no-proxy"]) == 0  # not used: no error
+
+
+@pytest.mark.parametrize("option", ["--timeout", "--deadline"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])
+def test_non_finite_seconds_on_the_command_line(plan: Path, capsys, option, value) -> None:
+    code, err = run(plan, capsys, "--no-proxy", option, value)
+    assert code == 2
+    assert f"{option}" in err

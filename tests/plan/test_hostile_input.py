@@ -57,11 +57,12 @@ def test_a_huge_integer_is_a_located_error(tmp_path: Path, capsys) -> None:
 
 def test_yes_in_a_var_file_stays_the_string_yes(tmp_path: Path, capsys) -> None:
     plan = write(tmp_path / "p.yaml", plan_text())
-    values = write(tmp_path / "v.yaml", "sas_url: yes\nconnection: on\n")
+    values = write(tmp_path / "v.yaml", "sas_url: yes\nconnection: on\nstorage_key: 0123\n")
     code = cli.main(["show", str(plan), "--var-file", str(values), "--format", "json"])
     assert code == 0
     variables = json.loads(capsys.readouterr().out)["plan"]["variables"]
     assert (variables["sas_url"], variables["connection"]) == ("yes", "on")
+    assert variables["storage_key"] == "0123"  # YAML 1.1: 83
 
 
 def test_extends_through_a_symlink_loop_is_exit_2(tmp_path: Path, capsys) -> None:
