@@ -1,4 +1,5 @@
-"""The console sink: one line per finished check, then a table and the verdict."""
+"""The console sink: one line per finished check; then the run-wide findings, what to do
+grouped by cause, the sections that are off in one line, a table and the verdict."""
 
 from __future__ import annotations
 
@@ -6,13 +7,12 @@ import json
 import os
 import shutil
 import sys
-import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from runner.events import RunInfo, RunReport
+from runner.outputs import advice
 from runner.outputs.findings import dns_down
-from runner.reasons import REASONS
 from runner.redact import Redactor
 from runner.results import CheckResult, Status
 
@@ -28,7 +28,7 @@ _STAGES = ("dns", "tcp", "proxy", "tls", "http")
 _VERDICTS = {
     "pass": "every required check passed",
     "warn": "every required check passed, with warnings to review",
-    "fail": "a required check failed: fix the failures above (see 'what to do' under each)",
+    "fail": "a required check failed: fix the causes above (see 'what to do' under each)",
     "interrupted": "the run was interrupted; the results above are incomplete",
 }
 
@@ -67,6 +67,10 @@ class ConsoleSink:
         self.closed = False
         #: (endpoint, route, detail) of skips already printed: later stages say the same.
         self._skips_shown: set[tuple[str, str, str]] = set()
+        #: (endpoint, route) that failed a stage: the stages after it are not printed.
+        self._failed: set[tuple[str, str]] = set()
+        #: Sections that are off, in the order their first skip came.
+        self._off: dict[str, None] = {}
 
     def _print(self, text: str = "") -> None:
         if self.closed:
@@ -94,17 +98,31 @@ class ConsoleSink:
         )
 
     def _repeats_a_skip(self, result: CheckResult) -> bool:
-        """True for the 2nd, 3rd... skip of one endpoint and route with the same reason."""
-        if result.status is not Status.SKIP or result.endpoint is None or self.verbose:
+        """True for the 2nd, 3rd... skip of one endpoint and route with the same reason, and
+        for the stages skipped after a failure (folded into the failure's line)."""
+        if result.endpoint is None or self.verbose:
             return False
-        key = (result.endpoint, result.route.label() if result.route else "", result.detail)
-        if key in self._skips_shown:
+        where = (result.endpoint, result.route.label() if result.route else "")
+        if result.status in (Status.FAIL, Status.ERROR):
+            self._failed.add(where)
+        if result.status is not Status.SKIP:
+            return False
+        key = (*where, result.detail)
+        if key in self._skips_shown or where in self._failed:
             return True
         self._skips_shown.add(key)
         return False
 
+    def _section_off(self, result: CheckResult) -> bool:
+        """True for the skip of a section that is off: it is told once, at the end."""
+        off = section_off(result)
+        if off and not self.verbose:
+            self._off.setdefault(off, None)
+            return True
+        return False
+
     def result(self, result: CheckResult) -> None:
-        if self.quiet or self._repeats_a_skip(result):
+        if self.quiet or self._section_off(result) or self._repeats_a_skip(result):
             return
         word = self._paint(_COLORS[result.status], f"{result.status.value.upper():5}")
         check = (
@@ -112,19 +130,34 @@ class ConsoleSink:
         )
         subject = _subject(result).strip()
         self._print(f"{word} {check:6} {subject + ': ' if subject else ''}{result.detail}")
-        if result.status in (Status.FAIL, Status.ERROR, Status.WARN):
-            for line in advice_lines(result, width=self.width):
-                self._print(f"      {line}")
         if self.verbose and result.facts:
             self._print(f"      facts: {json.dumps(result.facts, sort_keys=True, default=str)}")
 
+    def _causes(self, results: Sequence[CheckResult]) -> None:
+        """Run-wide findings first, then each cause with its advice once."""
+        down = dns_down(results)
+        if down:
+            self._print()
+            self._print(self._paint(_COLORS[Status.FAIL], down))
+        for cause in advice.causes(results):
+            self._print()
+            for line in advice.cause_lines(cause, width=self.width):
+                self._print(line)
+
     def finished(self, report: RunReport) -> None:
-        self._print()
-        if self.quiet:  # no table: one line per failed check, then the verdict
-            for result in report.results:
-                if result.status in (Status.FAIL, Status.ERROR):
-                    self._print(f"failed: {result.check} {_subject(result)}: {result.reason}")
+        if self._off:
+            self._print(f"off: {', '.join(self._off)}: --enable NAME to check them")
+        if self.quiet:  # no table: one line per cause, then the verdict
+            self._print()
+            down = dns_down(report.results)
+            if down:
+                self._print(self._paint(_COLORS[Status.FAIL], down))
+            for cause in advice.causes(report.results):
+                if any(r.status in (Status.FAIL, Status.ERROR) for r in cause.results):
+                    self._print(f"failed: {cause.reason}: {', '.join(cause.names)}")
         else:
+            self._causes(report.results)
+            self._print()
             for line in _table(report.results):
                 self._print(line)
         counts = report.counts()
@@ -132,9 +165,6 @@ class ConsoleSink:
         self._print(
             f"\n{len(report.results)} checks in {report.duration_s:.1f}s: {shown or 'none'}"
         )
-        down = dns_down(report.results)
-        if down:
-            self._print(self._paint(_COLORS[Status.FAIL], down))
         if report.deadline_hit:
             self._print("The run's deadline cut it short: rerun with a larger --deadline.")
         verdict = report.verdict
@@ -145,29 +175,16 @@ class ConsoleSink:
         self._print(f"{label}: {words}")
 
 
-def advice_lines(result: CheckResult, width: int = 0) -> list[str]:
-    """The lines under a failure or warning: the reason with its meaning, what to do (one
-    bullet per hint line, wrapped to `width` when it is not 0) and the manual command."""
-    meaning = REASONS[result.reason].meaning if result.reason in REASONS else ""
-    lines = [f"reason: {result.reason}" + (f" - {meaning}" if meaning else "")]
-    hints = [line for line in result.hint.splitlines() if line.strip()]
-    if hints:
-        lines.append("what to do:")
-        for text in hints:
-            if width:
-                lines += textwrap.wrap(
-                    text,
-                    max(width - 6, 40),
-                    initial_indent="  - ",
-                    subsequent_indent="    ",
-                    break_long_words=False,  # host names, URLs and paths stay whole
-                    break_on_hyphens=False,
-                )
-            else:
-                lines.append(f"  - {text}")
-    if result.command:
-        lines.append(f"try by hand: {result.command}")
-    return lines
+def section_off(result: CheckResult) -> str | None:
+    """The section's name when `result` is the skip of a section that is off."""
+    section = result.section
+    if (
+        result.status is Status.SKIP
+        and section
+        and result.detail.startswith(f"section {section} is off")
+    ):
+        return section
+    return None
 
 
 def _terminal_width(stream: TextIO) -> int:

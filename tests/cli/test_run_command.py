@@ -96,12 +96,12 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     assert code == 1
     assert re.search(r"^PASS  http   healthy \(ok\.test:\d+\) direct.*400", console, re.M)
     assert re.search(r"^FAIL  dns    missing \(nope\.test:443\).*NXDOMAIN", console, re.M)
-    assert "      reason: nxdomain" in console
-    assert "      try by hand: nslookup nope.test 127.0.0.1" in console
+    assert "\nnxdomain (1 check): missing\n  reason: nxdomain" in console
+    assert "\n  try by hand: nslookup nope.test 127.0.0.1" in console
     assert re.search(r"^FAIL  tcp    closed .*refused", console, re.M)
     assert re.search(r"^FAIL  tls    inspected .*Contoso TLS Inspection", console, re.M)
     assert "Allow service tag AzureSiteRecovery" in console
-    verdict = "VERDICT: FAIL: a required check failed: fix the failures above"
+    verdict = "VERDICT: FAIL: a required check failed: fix the causes above"
     assert f"{verdict} (see 'what to do' under each)\n" in console
     assert console.rstrip().endswith("Script Completed")
     assert "ASR error codes this causes: 151196." in console

@@ -64,23 +64,35 @@ def failure() -> CheckResult:
     )
 
 
+def advised(*results: CheckResult, stream: io.StringIO | None = None) -> list[str]:
+    """The evidence lines, then what to do by cause (as the end of a run prints them)."""
+    out = stream or io.StringIO()
+    sink = ConsoleSink(out)
+    for result in results:
+        sink.result(result)
+    sink._causes(results)
+    return out.getvalue().splitlines()
+
+
 def test_advice_is_wrapped_to_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    lines = printed(failure(), stream=Terminal())
-    assert lines[1].startswith("      reason: tcp-timeout - The connection did not complete")
-    assert lines[2:4] == ["      what to do:", "        - First advice."]
-    wrapped = lines[4:-1]
+    lines = advised(failure(), stream=Terminal())
+    assert lines[0].startswith("FAIL  tcp    x (x.test:443) direct: timed out")
+    assert lines[1:3] == ["", "tcp-timeout (1 check): x"]
+    assert lines[3].startswith("  reason: tcp-timeout - The connection did not complete")
+    assert lines[4:6] == ["  what to do:", "    - First advice."]
+    wrapped = lines[6:-1]
     assert len(wrapped) > 1 and all(len(line) <= 80 for line in wrapped)
-    assert wrapped[0].startswith("        - Allow the Storage")
-    assert all(line.startswith("          ") for line in wrapped[1:])
+    assert wrapped[0].startswith("    - Allow the Storage")
+    assert all(line.startswith("      ") for line in wrapped[1:])
     assert " ".join(line.strip() for line in wrapped) == f"- {LONG}"
-    assert lines[-1] == "      try by hand: nc -vz x.test 443"
+    assert lines[-1] == "  try by hand: nc -vz x.test 443"
 
 
 def test_advice_is_one_line_each_when_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    lines = printed(failure())
-    assert lines[3:5] == ["        - First advice.", f"        - {LONG}"]
+    lines = advised(failure())
+    assert lines[5:7] == ["    - First advice.", f"    - {LONG}"]
 
 
 def test_wrapping_keeps_host_names_whole(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,7 +108,7 @@ def test_wrapping_keeps_host_names_whole(monkeypatch: pytest.MonkeyPatch) -> Non
         host=host,
         port=443,
     )
-    text = "\n".join(printed(result, stream=Terminal()))
+    text = "\n".join(advised(result, stream=Terminal()))
     assert host in text
     assert "pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com" in text
 

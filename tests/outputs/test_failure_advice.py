@@ -96,13 +96,13 @@ def run(lab: Lab, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[str,
     return capsys.readouterr().out, json.loads(report.read_text(encoding="utf-8"))
 
 
-def block(console: str, first_line: str) -> list[str]:
-    """The indented lines under the console line matching `first_line`."""
+def block(console: str, first_line: str, indent: str = "  ") -> list[str]:
+    """The indented lines under the console line matching `first_line` (a cause's heading)."""
     lines = console.splitlines()
     start = next(i for i, line in enumerate(lines) if re.match(first_line, line))
     under = []
     for line in lines[start + 1 :]:
-        if not line.startswith("      "):
+        if not line.startswith(indent):
             break
         under.append(line)
     return under
@@ -122,21 +122,22 @@ def test_a_failure_reads_as_reason_bullets_and_command(
     lab: Lab, capsys: pytest.CaptureFixture[str]
 ) -> None:
     console, report = run(lab, capsys, "--no-color")
-    under = block(console, r"FAIL  tcp    closed ")
-    assert under[0] == "      reason: refused - The connection was refused (RST)."
-    assert under[1] == "      what to do:"
-    bullets = [line for line in under if line.startswith("        - ")]
-    assert bullets[0].startswith("        - Something on the path actively rejects this port")
-    assert f"        - {FIREWALL}" in bullets
-    assert "        - This host stands for *.test: allow that name pattern." in bullets
-    assert any(b.startswith("        - Allow service tag AzureSiteRecovery (TCP ") for b in bullets)
-    assert "        - ASR error codes this causes: 151196." in bullets
-    assert "        - Note: The test host is made up." in bullets
-    assert under[-1].startswith("      try by hand: nc -vz closed.test ")
+    assert re.search(r"^FAIL  tcp    closed \(closed\.test:\d+\) direct: .*refused", console, re.M)
+    under = block(console, r"refused \(1 check\): closed$")
+    assert under[0] == "  reason: refused - The connection was refused (RST)."
+    assert under[1] == "  what to do:"
+    bullets = [line for line in under if line.startswith("    - ")]
+    assert bullets[0].startswith("    - Something on the path actively rejects this port")
+    assert f"    - {FIREWALL}" in bullets
+    assert "    - This host stands for *.test: allow that name pattern." in bullets
+    assert any(b.startswith("    - Allow service tag AzureSiteRecovery (TCP ") for b in bullets)
+    assert "    - ASR error codes this causes: 151196." in bullets
+    assert "    - Note: The test host is made up." in bullets
+    assert under[-1].startswith("  try by hand: nc -vz closed.test ")
     assert len(under) == 2 + len(bullets) + 1  # nothing else: no run-on paragraph
     # The JSON report carries the same advice, one piece per line.
     lines = hints(report, "closed", "tcp")
-    assert [f"        - {line}" for line in lines] == bullets
+    assert [f"    - {line}" for line in lines] == bullets
 
 
 def test_a_public_name_that_does_not_resolve_gets_dns_advice_only(
@@ -155,7 +156,7 @@ def test_a_public_name_that_does_not_resolve_gets_dns_advice_only(
     assert "NXDOMAIN from 127.0.0.1" in next(
         r["detail"] for r in report["results"] if r["endpoint"] == "missing"
     )
-    assert "      reason: nxdomain - The resolver says the name does not exist" in console
+    assert "\n  reason: nxdomain - The resolver says the name does not exist" in console
 
 
 def test_a_warning_carries_no_firewall_advice(lab: Lab, capsys: pytest.CaptureFixture[str]) -> None:
@@ -166,8 +167,8 @@ def test_a_warning_carries_no_firewall_advice(lab: Lab, capsys: pytest.CaptureFi
     assert any("TLS-inspecting proxy or firewall" in line for line in lines)
     assert not any(FIREWALL in line or "service tag" in line for line in lines), lines
     assert not any("error codes" in line for line in lines), lines
-    under = block(console, r"WARN  tls    inspected ")
-    assert under[0].startswith("      reason: tls-intercepted - ")
+    under = block(console, r"tls-intercepted \(1 check\): inspected$")
+    assert under[0].startswith("  reason: tls-intercepted - ")
 
 
 def test_an_unreachable_proxy_is_not_blamed_on_the_endpoint_firewall(
@@ -190,12 +191,15 @@ def test_the_support_log_lists_advice_as_bullets(
     text = log.read_text(encoding="utf-8")
     checks, summary = text.split(" 7. Summary")
     assert re.search(
-        r"\[FAIL\]  tcp: .*\n.*reason: refused\n.*manual command: nc -vz closed\.test .*\n"
-        r"\s+what to do:\n\s+- Something on the path actively rejects this port",
+        r"\[FAIL\]  tcp: .*\n.*reason: refused\n"
+        r"\s+what to do:\n\s+- Something on the path actively rejects this port.*\n"
+        r"(\s+- .*\n)+\s+try by hand: nc -vz closed\.test ",
         checks,
     ), checks
+    assert re.search(r"  - closed tcp via direct: .* \[refused\]\n", summary), summary
     pattern = (
-        r"closed tcp via direct.*\n\s+reason: refused\n\s+what to do:\n"
+        r"What to do, by cause \(\d+\):\n(.*\n)*  refused \(1 check\): closed\n"
+        r"    reason: refused - .*\n    what to do:\n"
         r"\s+- Something on the path.*\n(\s+- .*\n)+\s+try by hand: nc -vz closed\.test "
     )
     assert re.search(pattern, summary), summary

@@ -85,7 +85,7 @@ def test_console_lines_table_and_verdict():
     text = _print(_report())
     assert "FAIL  proxy  blob (x.blob.core.windows.net:443) proxy http://u:***@p:3128 (env)" in text
     assert "sig=***" in text and "abcdef" not in text
-    assert "      try by hand: curl -I --proxy http://u:***@p:3128 https://x.blob" in text
+    assert "  try by hand: curl -I --proxy http://u:***@p:3128 https://x.blob" in text
     assert "blob      proxy http://u:***@p:3128 (env)  fail:proxy-denied" in text
     assert "  time ntp: pass (ok)" in text
     assert "VERDICT: FAIL" in text
@@ -95,7 +95,7 @@ def test_quiet_verbose_and_color():
     quiet = _print(_report(interrupted=True), quiet=True)
     assert "FAIL  proxy" not in quiet and "VERDICT: INTERRUPTED" in quiet
     assert "fail:proxy-denied" not in quiet  # no table
-    assert "failed: proxy blob (x.blob.core.windows.net:443)" in quiet
+    assert "failed: proxy-denied: blob" in quiet  # one line per cause
     assert "proxy-denied" in quiet
     verbose = _print(_report(), verbose=True)
     assert '      facts: {"offset_s": 0.1}' in verbose

@@ -58,7 +58,7 @@ def test_each_result_is_on_disk_as_it_arrives(tmp_path: Path) -> None:
     for result in records.results()[:3]:
         log.result(result)
         assert result.detail in path.read_text(encoding="utf-8")
-    assert "manual command: nc -vz login.microsoftonline.com 443" in path.read_text()
+    assert "try by hand: nc -vz login.microsoftonline.com 443" in path.read_text()
     log.finished(records.report(records.results()[:3]))
 
 

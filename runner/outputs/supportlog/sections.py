@@ -16,6 +16,7 @@ from typing import Any
 from runner import peer_text
 from runner.events import RunInfo, RunReport
 from runner.model import Endpoint, Plan
+from runner.outputs import advice
 from runner.results import CheckResult, Status
 
 RULE = "=" * 78
@@ -140,11 +141,11 @@ def _block(result: CheckResult, with_facts: bool) -> str:
     lines = [f"{_label(result)}{result.check}: {result.detail}"]
     if result.reason not in ("ok", "collected"):
         lines.append(f"    reason: {result.reason}" + ("" if result.required else " (optional)"))
-    if result.command:
-        lines.append(f"    manual command: {result.command}")
     if result.hint and result.status is not Status.PASS:
         lines.append("    what to do:")
-        lines += [f"      - {line}" for line in result.hint.splitlines() if line.strip()]
+        lines += [f"      - {line}" for line in advice.shared_hints([result])]
+    if result.command:
+        lines.append(f"    {advice.BY_HAND}: {result.command}")
     if with_facts:
         lines += _fact_lines(result.facts)
     return "\n".join(lines) + "\n"

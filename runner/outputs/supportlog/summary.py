@@ -1,4 +1,5 @@
-"""Section 7 of the support log: verdict, failed and warned checks, what to send to support.
+"""Section 7 of the support log: verdict, run-wide findings, failed and warned checks (one
+line each), what to do grouped by cause, what to send to support.
 
 The last line is `Script Completed` at a normal end (as Microsoft's scripts print), or an
 `INTERRUPTED` line saying how many checks had finished.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from runner.events import RunReport
+from runner.outputs import advice
 from runner.outputs.findings import dns_down
 from runner.outputs.supportlog.sections import heading
 from runner.results import CheckResult, Status
@@ -20,14 +22,18 @@ _UNFINISHED = ("interrupted", "deadline")
 def _line(result: CheckResult) -> str:
     where = result.endpoint or result.step or "-"
     route = f" via {result.route.label()}" if result.route else ""
-    text = f"  - {where} {result.check}{route}: {result.detail}\n"
-    text += f"      reason: {result.reason}\n"
-    if result.hint:
-        text += "      what to do:\n"
-        text += "".join(f"        - {line}\n" for line in result.hint.splitlines() if line.strip())
-    if result.command:
-        text += f"      try by hand: {result.command}\n"
-    return text
+    return f"  - {where} {result.check}{route}: {result.detail} [{result.reason}]\n"
+
+
+def _causes(results: Sequence[CheckResult]) -> str:
+    """What to do, once per cause (every manual command: the log is for support)."""
+    found = advice.causes(results)
+    if not found:
+        return ""
+    text = f"What to do, by cause ({len(found)}):\n"
+    for cause in found:
+        text += "\n".join(advice.cause_lines(cause, indent="  ", all_commands=True)) + "\n"
+    return text + "\n"
 
 
 def _group(title: str, results: Sequence[CheckResult]) -> str:
@@ -74,6 +80,7 @@ def summary(report: RunReport, json_path: str | None = None) -> str:
     text += _group("Failed checks", [r for r in bad if r.required])
     text += _group("Failed optional checks (warnings)", [r for r in bad if not r.required])
     text += _group("Warnings and findings", warned)
+    text += _causes(finished)
     text += what_to_send(report, json_path) + "\n"
     if report.interrupted:
         text += (

@@ -1,0 +1,148 @@
+"""What to do, grouped by cause: one renderer for the console, the support log and its summary.
+
+Checks that failed (or warned) for the same reason are one cause: its advice is printed once,
+with the endpoints it affects; advice lines that only some of them carry are prefixed with
+their names. The JSON report keeps every result's own hint.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from runner.reasons import REASONS
+from runner.results import CheckResult, Status
+
+_BAD = (Status.FAIL, Status.ERROR, Status.WARN)
+#: Reasons that are not a cause of their own (the run stopped before the check ended).
+_NOT_A_CAUSE = ("interrupted", "deadline")
+#: The one word for the equivalent manual command, everywhere.
+BY_HAND = "try by hand"
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Checks that failed or warned for one reason."""
+
+    reason: str
+    results: tuple[CheckResult, ...]
+
+    @property
+    def warning_only(self) -> bool:
+        """True when no required check of this cause failed."""
+        bad = (Status.FAIL, Status.ERROR)
+        return not any(r.status in bad and r.required for r in self.results)
+
+    @property
+    def names(self) -> list[str]:
+        """The affected endpoints (or steps), once each, in order."""
+        seen: dict[str, None] = {}
+        for r in self.results:
+            seen.setdefault(subject_name(r), None)
+        return list(seen)
+
+
+def subject_name(result: CheckResult) -> str:
+    name = result.endpoint or result.step or result.check
+    return name if result.required else f"{name} (optional)"
+
+
+def causes(results: Sequence[CheckResult]) -> list[Cause]:
+    """Failed, errored and warned results grouped by reason, in the order they came; causes
+    of failed required checks first."""
+    groups: dict[str, list[CheckResult]] = {}
+    for r in results:
+        if r.status in _BAD and r.reason not in _NOT_A_CAUSE:
+            groups.setdefault(r.reason, []).append(r)
+    found = [Cause(reason, tuple(rs)) for reason, rs in groups.items()]
+    return sorted(found, key=lambda cause: cause.warning_only)
+
+
+def reason_line(reason: str) -> str:
+    meaning = REASONS[reason].meaning if reason in REASONS else ""
+    return f"reason: {reason}" + (f" - {meaning}" if meaning else "")
+
+
+def _hint_lines(result: CheckResult) -> list[str]:
+    return [" ".join(line.split()) for line in result.hint.splitlines() if line.strip()]
+
+
+def shared_hints(results: Sequence[CheckResult]) -> list[str]:
+    """Advice lines once each: lines every result carries as they are, the others prefixed
+    with the names of the results that carry them."""
+    owners: dict[str, list[str]] = {}
+    for r in results:
+        for line in _hint_lines(r):
+            names = owners.setdefault(line, [])
+            if subject_name(r) not in names:
+                names.append(subject_name(r))
+    everyone = {subject_name(r) for r in results}
+    return [
+        line if set(names) == everyone else f"{', '.join(names)}: {line}"
+        for line, names in owners.items()
+    ]
+
+
+def _bullets(lines: Sequence[str], width: int, indent: str) -> list[str]:
+    out: list[str] = []
+    for text in lines:
+        if not width:
+            out.append(f"{indent}- {text}")
+            continue
+        out += textwrap.wrap(
+            text,
+            max(width - len(indent) - 2, 40),
+            initial_indent=f"{indent}- ",
+            subsequent_indent=f"{indent}  ",
+            break_long_words=False,  # host names, URLs and paths stay whole
+            break_on_hyphens=False,
+        )
+    return out
+
+
+def _commands(results: Sequence[CheckResult]) -> list[str]:
+    seen: dict[str, None] = {}
+    for r in results:
+        if r.command:
+            seen.setdefault(r.command, None)
+    return list(seen)
+
+
+def advice_lines(
+    results: Sequence[CheckResult], width: int = 0, indent: str = "", all_commands: bool = False
+) -> list[str]:
+    """The advice for one cause: reason and meaning, what to do (one bullet per line, wrapped
+    to `width` when it is not 0) and the manual command (the first, unless `all_commands`)."""
+    lines = [f"{indent}{reason_line(results[0].reason)}"]
+    hints = shared_hints(results)
+    if hints:
+        lines.append(f"{indent}what to do:")
+        lines += _bullets(hints, width, indent + "  ")
+    commands = _commands(results)
+    shown = commands if all_commands else commands[:1]
+    lines += [f"{indent}{BY_HAND}: {command}" for command in shown]
+    if len(commands) > len(shown):
+        lines[-1] += f" (and {len(commands) - len(shown)} more like it in the support log)"
+    return lines
+
+
+def cause_lines(
+    cause: Cause, width: int = 0, indent: str = "", all_commands: bool = False
+) -> list[str]:
+    """One cause: the checks it affects, then its advice once."""
+    count = len(cause.results)
+    head = f"{indent}{cause.reason} ({count} check{'s' if count > 1 else ''}): "
+    affected = ", ".join(cause.names)
+    if width:
+        lines = textwrap.wrap(
+            affected,
+            max(width, 40),
+            initial_indent=head,
+            subsequent_indent=indent + "  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    else:
+        lines = [head + affected]
+    return lines + advice_lines(cause.results, width, indent + "  ", all_commands)
