@@ -94,7 +94,7 @@ def execute(
     ctx = build_context(args, plan, agent_proxy=agent_proxy, environ=env)
     log = supportlog.for_run(args, plan, ctx, _console_stream(args))
     sinks = [*build_sinks(args, ctx, env), log, *extra_sinks]
-    _refuse_overlaps(args, ctx, log.path)
+    _refuse_overlaps(args, plan, ctx, log.path)
     info = RunInfo(
         plan=plan,
         command_line=ctx.redactor.mask(_runinfo.command_line(args)),
@@ -121,10 +121,13 @@ def _exit_code(code: int, sinks: Sequence[Sink]) -> int:
     return code
 
 
-def _refuse_overlaps(args: argparse.Namespace, ctx: Context, log_path: Path) -> None:
+def _refuse_overlaps(args: argparse.Namespace, plan: Plan, ctx: Context, log_path: Path) -> None:
     """UsageError when an output would overwrite an input of the run or the other output."""
     inputs = [("plan file", str(args.plan)) if Path(str(args.plan)).is_file() else ("", "")]
     inputs += [("--var-file", name) for name in args.var_file]
+    found = [item.origin for item in plan.endpoints] + [item.origin for item in plan.steps]
+    origins = {origin.file for origin in found if origin is not None}
+    inputs += [("plan file", name) for name in sorted(origins)]  # parents via extends:
     inputs.append(("CA bundle", ctx.ca_bundle or ""))
     log = paths.Target(log_path)
     paths.refuse_inputs(log, "--log", inputs)

@@ -237,3 +237,17 @@ def test_a_json_report_that_cannot_be_written_does_not_stop_the_log(tmp_path: Pa
     assert child.returncode == 1, err  # the blackholed check failed; never 0 or 3
     assert b"cannot write the JSON report" in err
     assert log.read_text().rstrip().endswith("Script Completed")
+
+
+def test_an_output_on_a_parent_plan_is_refused(plan: Path, tmp_path: Path, capsys) -> None:
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(plan.read_text().replace("name: e2e", "name: parent"))
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        "plan_format: 1\nname: child\nversion: 1.0.0\nscenario: TEST\n"
+        "description: A child plan.\nextends: ./parent.yaml\n"
+    )
+    before = parent.read_text()
+    assert cli.main(["run", str(child), "--no-proxy", "-q", "--json", "parent.yaml"]) == 2
+    assert "is the plan file" in capsys.readouterr().err
+    assert parent.read_text() == before
