@@ -274,17 +274,25 @@ def _exit_codes(result: list[int]) -> Iterator[None]:
         yield
     except PlanError as error:
         for problem in error.problems:
-            print(f"asrcheck: {problem}", file=sys.stderr)
+            print(f"asrcheck: {_masked(str(problem))}", file=sys.stderr)
         result.append(EXIT_USAGE)
     except UsageError as error:
-        print(f"asrcheck: {error}", file=sys.stderr)
+        print(f"asrcheck: {_masked(str(error))}", file=sys.stderr)
         result.append(EXIT_USAGE)
     except KeyboardInterrupt:
         print("asrcheck: interrupted", file=sys.stderr)
         result.append(EXIT_INTERRUPTED)
     except Exception as error:  # the CLI's last resort; checks have their own
-        print(f"asrcheck: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        text = _masked(f"{type(error).__name__}: {error}")
+        print(f"asrcheck: internal error: {text}", file=sys.stderr)
         result.append(EXIT_INTERNAL)
+
+
+def _masked(text: str) -> str:
+    """An error line with secret-looking text (`sig=...`, passwords in URLs) masked."""
+    from runner.redact import Redactor
+
+    return Redactor().mask(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 from runner.commands._plan_args import plan_inputs
 from runner.errors import PlanError
 from runner.plan.load import load_plan
+from runner.redact import Redactor
 
 
 def main(args: argparse.Namespace) -> int:
@@ -28,7 +29,7 @@ def _validate(ref: str, inputs: dict[str, Any]) -> bool:
         load_plan(ref, require_vars=False, **inputs)
     except PlanError as error:
         for problem in error.problems:
-            text = str(problem)
+            text = Redactor().mask(str(problem))
             print(text if problem.location or text.startswith(f"{ref}: ") else f"{ref}: {text}")
         count = len(error.problems)
         print(f"asrcheck: {ref}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)

@@ -9,6 +9,7 @@ ranges of substituted values, duplicate ids, step parameters) and build the froz
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from runner.errors import PlanError, Problem
@@ -20,6 +21,7 @@ from runner.plan.set_aside import Quarantine
 from runner.plan.source import SourceMap, dotted
 from runner.plan.substitution import Item, Substituter
 from runner.plan.variables import Var, bad_default, declare
+from runner.redact import Redactor
 
 _CHAIN = ("dns", "tcp", "tls", "http")
 
@@ -90,8 +92,29 @@ def load_plan(
         defaults, unresolved_defaults, endpoints, steps, smap, kinds
     )
     if problems:
-        raise PlanError(validation.ordered(problems))
+        redactor = _secrets_of(decl, values, variables)
+        raise PlanError([_masked(p, redactor) for p in validation.ordered(problems)])
     return _build(ref, data, values, decl, switched, defaults, endpoints, steps, smap)
+
+
+def _secrets_of(decl: dict[str, Var], values: dict[str, Any], flags: Sequence[str]) -> Redactor:
+    """A redactor for error messages: the secret variables' values, given or final."""
+    redactor = Redactor()
+    for name, var in decl.items():
+        if var.secret:
+            value = values.get(name)
+            for item in value if isinstance(value, list) else [value]:
+                redactor.add(None if item is None else str(item))
+    for flag in flags:
+        name, _, text = flag.partition("=")
+        if name.strip() in decl and decl[name.strip()].secret:
+            redactor.add(text)
+    return redactor
+
+
+def _masked(problem: Problem, redactor: Redactor) -> Problem:
+    """The problem with secret values and secret-looking text (`sig=...`) masked."""
+    return replace(problem, message=redactor.mask(problem.message))
 
 
 def _variables(
