@@ -29,7 +29,7 @@ examples:
   asrcheck diff a2a ./my-a2a.yaml --var source_region=eastus --var target_region=westus
 
 exit codes:
-  0    every required check passed (warnings allowed)
+  0    every required check passed (warnings allowed; not with --strict)
   1    a required check failed
   2    invalid plan, variable or command-line value
   3    internal error (see the log file), or an output could not be written
@@ -170,6 +170,11 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="also print what each check observed (facts) and debug messages",
     )
     out.add_argument("--no-color", action="store_true", help="no colors (also: NO_COLOR)")
+    out.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings count as failures for the exit code (for pipelines)",
+    )
 
 
 def _add_plan_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -28,6 +28,8 @@ class RunInfo:
     log_path: str | None = None
     #: Routes and other run-wide settings, for the log header (masked).
     settings: dict[str, Any] = field(default_factory=dict)
+    #: The machine this ran on (runner.machine.identity), for the report's `machine`.
+    machine: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

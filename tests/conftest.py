@@ -22,7 +22,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in PROXY_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", tmp_path / "no-dmi-here")
-    monkeypatch.setattr(imds, "IMDS_LOCATION_URL", "http://127.0.0.1:9/no-imds-in-tests")
+    monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", "http://127.0.0.1:9/no-imds-in-tests")
+    monkeypatch.setattr(imds, "_ANSWERS", {})
 
 
 @pytest.fixture(scope="session")

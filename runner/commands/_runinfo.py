@@ -42,7 +42,7 @@ def command_line(args: argparse.Namespace) -> str:
             words += [flag, mask_url(value) if name == "proxy" else str(value)]
     words += [
         f"--{n.replace('_', '-')}"
-        for n in ("no_proxy", "quiet", "verbose", "no_color")
+        for n in ("no_proxy", "strict", "quiet", "verbose", "no_color")
         if getattr(args, n, False)
     ]
     if getattr(args, "format", "text") != "text":

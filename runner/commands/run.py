@@ -29,6 +29,7 @@ from runner.engine.run import now_iso, run_plan
 from runner.errors import UsageError
 from runner.events import FanOut, RunInfo, RunReport, Sink
 from runner.machine import agent_proxy
+from runner.machine.identity import machine_identity
 from runner.machine.system import LocalSystem
 from runner.model import Plan
 from runner.outputs import paths
@@ -102,9 +103,11 @@ def execute(
         tool_version=__version__,
         log_path=str(log.path),
         settings=_runinfo.settings(ctx, args, plan),
+        machine=machine_identity(LocalSystem()),
     )
     report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
-    return _exit_code(exit_code_for(report.verdict), sinks)
+    strict_warn = getattr(args, "strict", False) and report.verdict == "warn"
+    return _exit_code(exit_code_for("fail" if strict_warn else report.verdict), sinks)
 
 
 #: Exit code of a run whose checks passed but whose support log or JSON report is missing.

@@ -50,6 +50,8 @@ def build_report(report: RunReport, redactor: Redactor | None = None) -> dict[st
             "exit_code": exit_code_for(report.verdict),
         },
     }
+    if info.machine:  # absent only when a caller did not say (library use, older reports)
+        document = {**dict(list(document.items())[:3]), "machine": dict(info.machine), **document}
     masked: dict[str, Any] = (redactor or Redactor()).mask_obj(document)
     return masked
 

@@ -98,6 +98,27 @@ def _plan() -> dict[str, Any]:
     }
 
 
+def _machine() -> dict[str, Any]:
+    azure = {
+        "type": ["object", "null"],
+        "description": "From the instance metadata service, asked only on an Azure VM.",
+        "additionalProperties": False,
+        "properties": {
+            "vm_name": _STR,
+            "vm_id": _STR,
+            "resource_group": _STR,
+            "subscription_id": _STR,
+            "region": _STR,
+        },
+    }
+    return {
+        "type": "object",
+        "description": "The machine the run comes from (absent in reports of older versions).",
+        "required": ["hostname", "os", "platform", "azure"],
+        "properties": {"hostname": _STR, "os": _STR, "platform": _STR, "azure": azure},
+    }
+
+
 def report_schema() -> dict[str, Any]:
     """The schema as a dict (Draft 2020-12)."""
     return {
@@ -124,6 +145,7 @@ def report_schema() -> dict[str, Any]:
                 "properties": {"name": {"const": "asrcheck"}, "version": _STR},
             },
             "plan": _plan(),
+            "machine": _machine(),
             "command_line": _STR,
             "settings": {"type": "object"},
             "started_at": _STR,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from pathlib import Path
 
 import jsonschema
@@ -108,6 +109,8 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     assert "\033[" not in console
     report = validate(json.loads(out.read_text()))
     assert report["summary"]["verdict"] == "fail" and report["summary"]["exit_code"] == 1
+    assert report["machine"]["hostname"] == socket.gethostname()
+    assert report["machine"]["azure"] is None  # not an Azure VM: IMDS was not asked
     assert report["plan"]["variables"]["token"] == "***"
     assert "hunter2-secret" not in out.read_text() + console
     reasons = {(r["endpoint"], r["check"]): r["reason"] for r in report["results"]}
@@ -238,3 +241,20 @@ def test_https_proxy_and_no_proxy_from_the_environment(
     assert routes[("direct", "dns")]["source"] == "no-proxy"
     assert "NO_PROXY entry .skip.test" in routes[("direct", "dns")]["why"]
     assert report["settings"]["env_proxy"] == f"{proxy.url} (env)"
+
+
+@pytest.mark.parametrize(("strict", "expected"), [(False, 0), (True, 1)])
+def test_strict_turns_a_warning_into_exit_1(tmp_path, ca_bundle, pki, capsys, strict, expected):
+    with (
+        TlsServer(pki, "valid", ["ok.test"], HttpBehaviour(status=400)) as good,
+        DnsServer({"ok.test": ["127.0.0.1"]}) as dns,
+    ):
+        endpoints = [("healthy", "ok.test", good.port, True), ("optional", "gone.test", 443, False)]
+        argv = ["run", _plan(tmp_path, endpoints), "--dns-server", f"127.0.0.1:{dns.port}"]
+        argv += ["--ca-bundle", ca_bundle, "--no-proxy", "-q", "--json", str(tmp_path / "r.json")]
+        code = cli.main([*argv, *(["--strict"] if strict else [])])
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["summary"]["verdict"] == "warn"
+    assert code == expected
+    assert ("--strict" in report["command_line"].split()) is strict
+    assert "VERDICT: WARN" in capsys.readouterr().out

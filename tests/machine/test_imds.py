@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +38,9 @@ class _Imds(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def fake_imds(status: int = 200, body: bytes = b"japaneast", location: str = "") -> Iterator:
+def fake_imds(
+    status: int = 200, body: bytes = b'{"location": "japaneast"}', location: str = ""
+) -> Iterator:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Imds)
     server.daemon_threads = True
     server.seen = []  # type: ignore[attr-defined]
@@ -56,7 +59,11 @@ def fake_imds(status: int = 200, body: bytes = b"japaneast", location: str = "")
 
 def _url(server: ThreadingHTTPServer) -> str:
     port = server.server_address[1]
-    return f"http://127.0.0.1:{port}/metadata/instance/compute/location?api-version=2021-02-01&format=text"
+    return f"http://127.0.0.1:{port}/metadata/instance/compute?api-version=2021-02-01"
+
+
+def _compute(location: str) -> bytes:
+    return json.dumps({"location": location, "name": "vm1", "osType": "Linux"}).encode()
 
 
 @pytest.fixture
@@ -67,11 +74,11 @@ def azure_tag(tmp_path: Path) -> Path:
 
 
 def test_azure_vm_gets_its_region_with_the_metadata_header(azure_tag: Path) -> None:
-    with fake_imds(body=b"JapanEast\n") as server:
+    with fake_imds(body=_compute("JapanEast\n")) as server:
         region = imds.azure_vm_region(azure_tag, _url(server), timeout=5)
     assert region == "japaneast"
     assert server.seen == [  # type: ignore[attr-defined]
-        ("/metadata/instance/compute/location?api-version=2021-02-01&format=text", "true")
+        ("/metadata/instance/compute?api-version=2021-02-01", "true")
     ]
 
 
@@ -95,7 +102,7 @@ def test_proxy_environment_is_ignored(azure_tag: Path, monkeypatch: pytest.Monke
         monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    with fake_imds(body=b"westeurope") as server:
+    with fake_imds(body=_compute("westeurope")) as server:
         assert imds.azure_vm_region(azure_tag, _url(server), timeout=5) == "westeurope"
 
 
@@ -133,8 +140,8 @@ def test_provider_is_registered_and_reads_the_module_paths(
 ) -> None:
     provider = var_providers.PROVIDERS["azure-vm-region"]
     assert provider is imds.azure_vm_region
-    with fake_imds(body=b"uksouth") as server:
-        monkeypatch.setattr(imds, "IMDS_LOCATION_URL", _url(server))
+    with fake_imds(body=_compute("uksouth")) as server:
+        monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", _url(server))
         monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag)
         assert provider() == "uksouth"
         monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag.parent / "absent")
@@ -145,8 +152,8 @@ def test_provider_is_registered_and_reads_the_module_paths(
 def test_a2a_source_region_defaults_to_the_vm_region(
     monkeypatch: pytest.MonkeyPatch, azure_tag: Path
 ) -> None:
-    with fake_imds(body=b"japaneast") as server:
-        monkeypatch.setattr(imds, "IMDS_LOCATION_URL", _url(server))
+    with fake_imds(body=_compute("japaneast")) as server:
+        monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", _url(server))
         monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag)
         plan = load_plan("a2a", variables=["target_region=japanwest"], use_providers=True)
     hosts = {e.id: e.host for e in plan.endpoints}
@@ -157,8 +164,8 @@ def test_a2a_source_region_defaults_to_the_vm_region(
 def test_given_source_region_wins_and_imds_is_not_asked(
     monkeypatch: pytest.MonkeyPatch, azure_tag: Path
 ) -> None:
-    with fake_imds(body=b"japaneast") as server:
-        monkeypatch.setattr(imds, "IMDS_LOCATION_URL", _url(server))
+    with fake_imds(body=_compute("japaneast")) as server:
+        monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", _url(server))
         monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag)
         variables = ["source_region=uksouth", "target_region=ukwest"]
         plan = load_plan("a2a", variables=variables, use_providers=True)
@@ -168,7 +175,60 @@ def test_given_source_region_wins_and_imds_is_not_asked(
 
 def test_off_azure_the_region_must_be_given(monkeypatch: pytest.MonkeyPatch) -> None:
     with fake_imds() as server:
-        monkeypatch.setattr(imds, "IMDS_LOCATION_URL", _url(server))
+        monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", _url(server))
         with pytest.raises(PlanError, match="source_region"):
             load_plan("a2a", variables=["target_region=japanwest"], use_providers=True)
+    assert server.seen == []  # type: ignore[attr-defined]
+
+
+FULL_COMPUTE = {
+    "name": "web-01",
+    "vmId": "02aab8a4-74ef-476e-8182-f6d2ba4166a6",
+    "resourceGroupName": "rg-web",
+    "subscriptionId": "8d10da13-8125-4ba9-a717-bf7490507b3d",
+    "location": "westeurope",
+    "tags": "owner:\x1b[31mred",
+}
+
+
+def test_identity_and_region_share_one_imds_request(
+    monkeypatch: pytest.MonkeyPatch, azure_tag: Path
+) -> None:
+    from runner.machine.identity import machine_identity
+    from tests.helpers import machines
+
+    with fake_imds(body=json.dumps(FULL_COMPUTE).encode()) as server:
+        monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", _url(server))
+        monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag)
+        assert var_providers.PROVIDERS["azure-vm-region"]() == "westeurope"
+        identity = machine_identity(machines.linux())
+    assert identity["azure"] == {
+        "vm_name": "web-01",
+        "vm_id": "02aab8a4-74ef-476e-8182-f6d2ba4166a6",
+        "resource_group": "rg-web",
+        "subscription_id": "8d10da13-8125-4ba9-a717-bf7490507b3d",
+        "region": "westeurope",
+    }
+    assert identity["os"].startswith("Ubuntu")
+    assert len(server.seen) == 1  # type: ignore[attr-defined]
+
+
+def test_identity_drops_values_that_are_not_plain_names(azure_tag: Path) -> None:
+    answer = {**FULL_COMPUTE, "name": "web\x1b[2J01", "resourceGroupName": 42}
+    with fake_imds(body=json.dumps(answer).encode()) as server:
+        identity = imds.azure_vm_identity(azure_tag, _url(server), timeout=5)
+    assert identity is not None
+    assert "vm_name" not in identity and "resource_group" not in identity
+    assert identity["region"] == "westeurope"
+
+
+def test_identity_off_azure_asks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from runner.machine.identity import machine_identity
+    from tests.helpers import machines
+
+    with fake_imds(body=json.dumps(FULL_COMPUTE).encode()) as server:
+        monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", _url(server))
+        identity = machine_identity(machines.linux())
+    assert identity["azure"] is None
+    assert identity["hostname"]
     assert server.seen == []  # type: ignore[attr-defined]
