@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,32 @@ def test_validate_imports_no_stage_and_no_imds() -> None:
     assert [m for m in loaded if m.startswith("runner.kinds.stages.")] == []
     assert "runner.machine.imds" not in loaded
     assert "runner.engine.run" not in loaded
+
+
+def _documented() -> list[str]:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = text.partition("\n## Modules\n")[2]
+    return re.findall(r"^- `(runner/[\w/]+\.py)`: \S", modules, flags=re.MULTILINE)
+
+
+def test_architecture_doc_lists_every_module_once() -> None:
+    listed = _documented()
+    assert len(listed) == len(set(listed)), "a module is listed twice"
+    assert [path for path in listed if not (ROOT / path).is_file()] == []
+    actual = {
+        str(path.relative_to(ROOT))
+        for path in RUNNER.rglob("*.py")
+        if path.name != "__init__.py" or path.parent == RUNNER
+    }
+    assert sorted(actual - set(listed)) == []
+
+
+def test_architecture_doc_names_every_package() -> None:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    packages = sorted(
+        str(path.parent.relative_to(ROOT))
+        for path in RUNNER.rglob("__init__.py")
+        if path.parent != RUNNER
+    )
+    assert packages  # the walk found the packages
+    assert [package for package in packages if f"`{package}/" not in text] == []
