@@ -288,8 +288,12 @@ def _exit_codes(result: list[int]) -> Iterator[None]:
         print("asrcheck: interrupted", file=sys.stderr)
         result.append(EXIT_INTERRUPTED)
     except Exception as error:  # the CLI's last resort; checks have their own
+        from runner.outputs import tracebacks
+
+        kept = tracebacks.write_crash(error, "the command")
+        where = f" (traceback in {kept})" if kept else ""
         text = _masked(f"{type(error).__name__}: {error}")
-        print(f"asrcheck: internal error: {text}", file=sys.stderr)
+        print(f"asrcheck: internal error: {text}{where}", file=sys.stderr)
         result.append(EXIT_INTERNAL)
 
 

@@ -46,6 +46,8 @@ class Context:
     redactor: Redactor = field(default_factory=Redactor)
     #: The machine seam for collectors (`runner.system.System`); None = the real machine.
     system: Any = None
+    #: Where tracebacks of internal errors go (beside the support log); None = nowhere.
+    traceback_file: str | None = None
 
     def stage_timeout(self, planned: float) -> float:
         """The timeout a stage must use: `--timeout` wins over the plan."""

@@ -1,4 +1,9 @@
-"""The project's exception types. Expected network failures are results, never these."""
+"""The project's exception types. Expected network failures are results, never these.
+
+An exception nobody expected (a bug) is caught at the engine's step boundary or by the
+command line's last resort, shown as one line, and its traceback logged with
+`log_internal` for `runner.outputs.tracebacks` to keep in a file.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,17 @@ class PlanError(Exception):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+#: loguru `extra` key that marks a record carrying an internal error's traceback.
+INTERNAL_ERROR_MARK = "internal_error"
+
+
+def log_internal(error: BaseException, what: str) -> None:
+    """Logs `error`'s traceback (DEBUG) for the traceback file and `-v`'s stderr."""
+    from loguru import logger  # here: commands that never log do not import loguru
+
+    logger.bind(**{INTERNAL_ERROR_MARK: True}).opt(exception=error).debug("{} raised", what)
 
 
 class UsageError(Exception):

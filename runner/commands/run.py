@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO, cast
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
@@ -32,7 +33,7 @@ from runner.machine import agent_proxy
 from runner.machine.identity import machine_identity
 from runner.machine.system import LocalSystem
 from runner.model import Plan
-from runner.outputs import paths
+from runner.outputs import paths, tracebacks
 from runner.outputs.console import ConsoleSink, use_color
 from runner.outputs.guarded import Guarded
 from runner.outputs.json_report import JsonReportSink
@@ -94,6 +95,7 @@ def execute(
     env = os.environ if environ is None else environ
     ctx = build_context(args, plan, agent_proxy=agent_proxy, environ=env)
     log = supportlog.for_run(args, plan, ctx, _console_stream(args))
+    ctx = replace(ctx, traceback_file=str(tracebacks.beside(log.path)))
     sinks = [*build_sinks(args, ctx, env), log, *extra_sinks]
     _refuse_overlaps(args, plan, ctx, log.path)
     info = RunInfo(
@@ -105,7 +107,11 @@ def execute(
         settings=_runinfo.settings(ctx, args, plan),
         machine=machine_identity(LocalSystem()),
     )
-    report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
+    handler, kept = tracebacks.attach(tracebacks.beside(log.path), ctx.redactor)
+    try:
+        report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
+    finally:
+        tracebacks.detach(handler, kept)
     strict_warn = getattr(args, "strict", False) and report.verdict == "warn"
     return _exit_code(exit_code_for("fail" if strict_warn else report.verdict), sinks)
 

@@ -19,6 +19,7 @@ from loguru import logger
 from runner import __version__, registry
 from runner.context import Context
 from runner.engine import jobs, routing
+from runner.errors import log_internal
 from runner.events import RunInfo, RunReport, Sink
 from runner.kinds.base import Probe, StageOutcome, StepOutcome
 from runner.model import Plan, Step
@@ -45,8 +46,11 @@ class _Escaped:
     detail: str
 
 
-async def _guarded(work: Callable[[], Awaitable[T]], timeout: float, what: str) -> T | _Escaped:
-    """The engine's one catch-all: a kind's timeout or exception becomes an `_Escaped`."""
+async def _guarded(
+    work: Callable[[], Awaitable[T]], timeout: float, what: str, ctx: Context
+) -> T | _Escaped:
+    """The engine's one catch-all: a kind's timeout or exception becomes an `_Escaped`;
+    the traceback goes to `ctx.traceback_file`, and the detail says so."""
     try:
         return await asyncio.wait_for(work(), timeout + GRACE_S)
     except asyncio.TimeoutError:
@@ -54,13 +58,14 @@ async def _guarded(work: Callable[[], Awaitable[T]], timeout: float, what: str) 
             Status.FAIL, "timeout", f"{what} did not finish within {timeout + GRACE_S:g}s"
         )
     except Exception as error:
-        logger.opt(exception=error).debug("{} raised", what)
-        return _Escaped(Status.ERROR, "internal-error", f"{type(error).__name__}: {error}")
+        log_internal(error, what)
+        where = f" (traceback in {ctx.traceback_file})" if ctx.traceback_file else ""
+        return _Escaped(Status.ERROR, "internal-error", f"{type(error).__name__}: {error}{where}")
 
 
 async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
     answer = await _guarded(
-        lambda: registry.STAGES[name].run(probe, ctx), probe.timeout, f"stage {name}"
+        lambda: registry.STAGES[name].run(probe, ctx), probe.timeout, f"stage {name}", ctx
     )
     if isinstance(answer, _Escaped):
         return StageOutcome(status=answer.status, reason=answer.reason, detail=answer.detail)
@@ -125,6 +130,7 @@ async def _step(job: jobs.Job, step: Step, ctx: Context, rec: jobs.Recorder) -> 
         lambda: registry.STEPS[step.kind].run(step, ctx),
         ctx.stage_timeout(step.timeout),
         f"step {step.id} ({step.kind})",
+        ctx,
     )
     if isinstance(answer, _Escaped):
         answer = [StepOutcome(step.kind, answer.status, answer.reason, answer.detail)]
@@ -204,8 +210,8 @@ async def _end_run() -> None:
             continue
         try:
             await end_run()
-        except Exception as error:
-            logger.opt(exception=error).debug("end_run of {} raised", kind)
+        except Exception as error:  # nothing to report it in: the results are out
+            log_internal(error, f"end_run of {kind}")
 
 
 async def run_plan(

@@ -7,6 +7,7 @@ import json
 import re
 import socket
 from pathlib import Path
+from typing import ClassVar
 
 import jsonschema
 import pytest
@@ -215,6 +216,57 @@ def test_internal_error_traceback_only_with_verbose(tmp_path, capsys, monkeypatc
     assert code == 1
     assert "ERROR broken e (127.0.0.1:9) direct: RuntimeError: kaboom" in captured.out
     assert ("Traceback" in captured.err) is verbose
+
+
+class _Leaky:
+    SUMMARY = "raises with a secret in its message"
+    PARAMS_SCHEMA: ClassVar[dict[str, object]] = {"type": "object"}
+
+    async def run(self, step, ctx):
+        raise RuntimeError("kaboom hunter2-secret")
+
+
+def test_internal_error_traceback_beside_the_support_log(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(registry.STEPS, "leaky", _Leaky())
+    plan = Path(_plan(tmp_path, [("e", "127.0.0.1", 9, True)]))
+    plan.write_text(plan.read_text() + "steps:\n  - id: leak\n    kind: leaky\n")
+    (tmp_path / "out").mkdir()
+    code = cli.main(["run", str(plan), "--no-color", "--output-dir", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    (log,) = (tmp_path / "out").glob("CheckNWResult_*[0-9].log")
+    kept = log.with_name(log.stem + ".internal-errors.log")
+    assert code == 1
+    line = next(text for text in out.splitlines() if "RuntimeError: kaboom" in text)
+    assert line.endswith(f"RuntimeError: kaboom *** (traceback in {kept})")
+    text = kept.read_text()
+    assert "step leak (leaky) raised" in text and "Traceback" in text
+    assert "RuntimeError: kaboom ***" in text and "hunter2-secret" not in text
+    assert text.count("Traceback") == 1
+    assert f"(traceback in {kept})" in log.read_text()
+
+
+def test_no_traceback_file_without_an_internal_error(tmp_path, capsys):
+    plan = _plan(tmp_path, [("e", "127.0.0.1", 9, True)])
+    (tmp_path / "out").mkdir()
+    assert cli.main(["run", plan, "--no-color", "--output-dir", str(tmp_path / "out")]) == 1
+    capsys.readouterr()
+    assert len(list((tmp_path / "out").glob("CheckNWResult_*.log"))) == 1
+    assert [p.name for p in (tmp_path / "out").iterdir() if "internal-errors" in p.name] == []
+
+
+def test_cli_last_resort_keeps_the_traceback(tmp_path, capsys, monkeypatch):
+    from runner.commands import kinds
+
+    def broken(args):
+        raise KeyError("lost")
+
+    monkeypatch.setattr(kinds, "main", broken)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    assert cli.main(["kinds"]) == 3
+    err = capsys.readouterr().err.strip()
+    (kept,) = tmp_path.glob("asrcheck-internal-error-*.log")
+    assert err == f"asrcheck: internal error: KeyError: 'lost' (traceback in {kept})"
+    assert "Traceback" in kept.read_text() and "KeyError: 'lost'" in kept.read_text()
 
 
 def test_https_proxy_and_no_proxy_from_the_environment(
