@@ -14,7 +14,7 @@ from typing import Any
 
 from runner.errors import PlanError, Problem
 from runner.model import Endpoint, Plan, Section, Step
-from runner.plan import post_checks, sections, substitution, validation, var_values
+from runner.plan import post_checks, sections, substitution, table_of, validation, var_values
 from runner.plan.catalog import KindCatalog, Providers
 from runner.plan.extends import is_builtin_name, load_tree
 from runner.plan.set_aside import Quarantine
@@ -143,7 +143,22 @@ def _variables(
         require_vars=require_vars,
         rejected=rejected,
     )
-    return decl, values, problems + given.problems + found, rejected
+    quarantined = (rejected_parts.vars, rejected_parts.tables)
+    linked, refused = table_of.check(decl, values, given.values, tables, smap, quarantined)
+    problems += table_of.declaration_problems(data, smap, quarantined)
+    # A value the table should have given stays quietly unresolved when its key was refused.
+    rejected |= refused | _value_vars(decl, values)
+    return decl, values, problems + given.problems + found + linked, rejected
+
+
+def _value_vars(decl: dict[str, Var], values: dict[str, Any]) -> set[str]:
+    return {
+        var.in_table_of["value_var"]
+        for var in decl.values()
+        if var.in_table_of
+        and var.in_table_of.get("value_var")
+        and values.get(var.in_table_of["value_var"]) is None
+    }
 
 
 def _num(value: Any, default: float) -> float:

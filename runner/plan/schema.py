@@ -78,6 +78,20 @@ def _variable() -> dict[str, Any]:
             "table": {"type": "string", "pattern": NAME},
             "secret": {"type": "boolean"},
             "default_from": _LINE,
+            "in_table_of": _closed(
+                {
+                    "var": {"type": "string", "pattern": NAME},
+                    "tables": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {"type": "string", "pattern": NAME},
+                    },
+                    "refused": {"type": "string", "pattern": NAME},
+                    "value_var": {"type": "string", "pattern": NAME},
+                    "missing": _LINE,
+                },
+                required=("var", "tables"),
+            ),
         }
     )
 

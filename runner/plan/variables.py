@@ -32,6 +32,8 @@ class Var:
     table: str | None
     secret: bool
     default_from: str | None
+    #: `in_table_of:` (checked by runner.plan.table_of once every value is known).
+    in_table_of: Mapping[str, Any] | None = None
 
 
 def declare(
@@ -70,6 +72,7 @@ def declare(
             table=spec.get("table"),
             secret=bool(spec.get("secret", False)),
             default_from=spec.get("default_from"),
+            in_table_of=spec.get("in_table_of"),
         )
         wrong = bad_default(var, tables)
         if wrong:

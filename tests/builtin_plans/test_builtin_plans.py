@@ -76,30 +76,93 @@ def test_a2a_error_codes_and_service_tags(capsys: pytest.CaptureFixture[str]) ->
     assert endpoints["servicebus"]["wildcard"] == "*.servicebus.windows.net"
 
 
+CLOUD_REGIONS = [
+    (cloud, region, code)
+    for cloud, regions in EXPECTED["geo_code"].items()
+    for region, code in regions.items()
+]
+
+
+def _region_vars(scenario: str, cloud: str, region: str, **extra: str) -> dict[str, Any]:
+    if scenario == "a2a":
+        return {"cloud": cloud, "source_region": region, "target_region": region, **extra}
+    return {"cloud": cloud, "region": region, **extra}
+
+
+_REGION_IDS = {"a2a": ("asr-source", "asr-target"), "h2a": ("asr-service", "backup-service")}
+
+
 @pytest.mark.parametrize("scenario", ["a2a", "h2a"])
-def test_every_region_resolves_to_its_geo_code(
+def test_every_region_resolves_to_its_geo_code_in_its_cloud(
     capsys: pytest.CaptureFixture[str], scenario: str
 ) -> None:
-    for region, code in EXPECTED["geo_code"].items():
-        if scenario == "a2a":
-            variables = {"source_region": region, "target_region": region}
-            ids = ("asr-source", "asr-target")
-        else:
-            variables = {"region": region}
-            ids = ("asr-service", "backup-service")
-        status, plan, err = show(capsys, scenario, variables)
-        assert status == 0, (region, err)
+    for cloud, region, code in CLOUD_REGIONS:
+        status, plan, err = show(capsys, scenario, _region_vars(scenario, cloud, region))
+        assert status == 0, (cloud, region, err)
         endpoints = by_id(plan["endpoints"])
-        for endpoint_id in ids:
+        for endpoint_id in _REGION_IDS[scenario]:
             assert endpoints[endpoint_id]["host"].split(".")[1] == code, (region, endpoint_id)
 
 
-@pytest.mark.parametrize("region", EXPECTED["unmapped_regions"])
-def test_unmapped_regions_are_errors(capsys: pytest.CaptureFixture[str], region: str) -> None:
-    code, _, err = show(capsys, "a2a", {"source_region": region, "target_region": "japanwest"})
-    assert code == cli.EXIT_USAGE
-    assert "source_region" in err
-    assert region in err
+@pytest.mark.parametrize("scenario", ["a2a", "h2a"])
+def test_every_region_is_refused_in_another_cloud(
+    capsys: pytest.CaptureFixture[str], scenario: str
+) -> None:
+    for home, region, _ in CLOUD_REGIONS:
+        for cloud in EXPECTED["geo_code"]:
+            if cloud == home:
+                continue
+            status, _, err = show(capsys, scenario, _region_vars(scenario, cloud, region))
+            assert status == cli.EXIT_USAGE, (cloud, region)
+            assert f"{region!r} belongs to cloud {home}" in err, err
+            assert f"--var cloud={home}" in err, err
+
+
+@pytest.mark.parametrize("cloud", ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"])
+@pytest.mark.parametrize("region", EXPECTED["retired_regions"])
+def test_retired_regions_are_refused_saying_so(
+    capsys: pytest.CaptureFixture[str], cloud: str, region: str
+) -> None:
+    for scenario in ("a2a", "h2a"):
+        status, _, err = show(capsys, scenario, _region_vars(scenario, cloud, region))
+        assert status == cli.EXIT_USAGE
+        assert "Microsoft Cloud Deutschland" in err and "retired" in err, err
+
+
+@pytest.mark.parametrize("region", [*EXPECTED["no_code_regions"], "newregioncentral"])
+def test_a_region_without_a_code_needs_the_code_and_says_where_to_find_it(
+    capsys: pytest.CaptureFixture[str], region: str
+) -> None:
+    for scenario, geo_var in (("a2a", "source_geo"), ("h2a", "geo")):
+        variables = _region_vars(scenario, "AzureCloud", region)
+        if scenario == "a2a":
+            variables["target_region"] = "japanwest"
+        status, _, err = show(capsys, scenario, variables)
+        assert status == cli.EXIT_USAGE
+        assert f"--var {geo_var}=CODE" in err and "private endpoint's DNS configuration" in err
+        assert "geo-code-list" in err
+        status, plan, err = show(capsys, scenario, {**variables, geo_var: "xyz"})
+        assert status == 0, err
+        host = by_id(plan["endpoints"])[_REGION_IDS[scenario][0]]["host"]
+        assert host == "pod01-rcm1.xyz.hypervrecoverymanager.windowsazure.com"
+
+
+def test_a_given_code_does_not_make_a_region_of_another_cloud_valid(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    variables = {"source_region": "chinanorth", "target_region": "eastus", "source_geo": "bjb"}
+    status, _, err = show(capsys, "a2a", variables)
+    assert status == cli.EXIT_USAGE
+    assert "--var cloud=AzureChinaCloud" in err
+
+
+def test_suggestions_come_from_the_right_cloud_only(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = show(capsys, "h2a", {"cloud": "AzureChinaCloud", "region": "chinaeest"})
+    assert status == cli.EXIT_USAGE
+    assert "'chinaeast'" in err
+    status, _, err = show(capsys, "h2a", {"region": "chinaeest"})
+    assert status == cli.EXIT_USAGE
+    assert "chinaeast" not in err.replace("chinaeest", "")
 
 
 @pytest.mark.parametrize(
@@ -201,21 +264,21 @@ def test_plans_validate(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, err
 
 
-def test_plans_are_listed_at_1_0_0(capsys: pytest.CaptureFixture[str]) -> None:
+def test_plans_are_listed_at_2_0_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["list"]) == 0
     out = capsys.readouterr().out
     for line in ("a2a", "h2a"):
         row = next(r for r in out.splitlines() if r.split() and r.split()[0] == line)
-        assert "1.0.0" in row
+        assert "2.0.0" in row
 
 
 def test_plan_versions_and_log_names(capsys: pytest.CaptureFixture[str]) -> None:
     code, plan, err = show(capsys, "a2a", A2A_VARS)
     assert code == 0, err
-    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("a2a", "1.0.0")
+    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("a2a", "2.0.0")
     code, plan, err = show(capsys, "h2a", {"region": "japaneast"})
     assert code == 0, err
-    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("h2a", "1.0.0")
+    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("h2a", "2.0.0")
 
 
 @pytest.mark.parametrize("scenario", ["a2a", "h2a"])
@@ -224,10 +287,14 @@ def test_plan_file_header_and_region_table(scenario: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/plan.schema.json"
     data = yaml.safe_load(text)
-    assert (data["plan_format"], data["version"]) == (1, "1.0.0")
-    # Exactly the regions of facts §4: none missing, none invented.
-    assert data["tables"]["geo_code"] == EXPECTED["geo_code"]
-    assert not set(EXPECTED["unmapped_regions"]) & set(data["tables"]["geo_code"])
+    assert (data["plan_format"], data["version"]) == (1, "2.0.0")
+    # Exactly the documented codes per cloud: none missing, none invented.
+    for cloud, regions in EXPECTED["geo_code"].items():
+        table = data["tables"][f"geo_{cloud.lower()}"]
+        assert {r: c for r, c in table.items() if c is not None} == regions
+    assert sorted(r for r, c in data["tables"]["geo_azurecloud"].items() if c is None) == sorted(
+        EXPECTED["no_code_regions"]
+    )
     assert data["defaults"]["routes"] == ["default", "agent"]
     assert data["log"] == {
         "linux": "CheckNWResult_{hostname}_{time:%Y%m%d%H%M}.log",
