@@ -8,7 +8,7 @@ import pytest
 
 from runner.errors import PlanError
 from runner.model import Plan
-from runner.plan.load import load_plan
+from tests.helpers.plans import load_plan
 
 PLAN = """\
 plan_format: 1
