@@ -216,6 +216,22 @@ def _add_plan_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     _add_plan_inputs(diff)
 
     sub.add_parser("kinds", help="list the check kinds plans can use")
+    _add_report_commands(sub)
+
+
+def _add_report_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = sub.add_parser(
+        "report",
+        help="show JSON reports of runs (one machine or a fleet)",
+        description="Read JSON reports (files, or result directories with one subdirectory "
+        "per machine) and show them. Exit 0 every required check passed on every machine, "
+        "1 a failure, an interrupted run or a machine without report, 2 an unusable file.",
+    )
+    report.add_argument("files", nargs="+", metavar="FILE")
+    report.add_argument(
+        "--format", choices=("text", "markdown", "html", "csv", "junit"), default="text"
+    )
+    report.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
 
 
 class _ArgumentError(Exception):
@@ -262,6 +278,7 @@ _COMMANDS = {
     "schema": "schema",
     "diff": "diff",
     "kinds": "kinds",
+    "report": "report",
 }
 
 
