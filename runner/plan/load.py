@@ -148,7 +148,7 @@ def _variables(
     problems += table_of.declaration_problems(data, smap, quarantined)
     # A value the table should have given stays quietly unresolved when its key was refused.
     rejected |= refused | _value_vars(decl, values)
-    return decl, values, problems + given.problems + found + linked, rejected
+    return decl, values, problems + linked + given.problems + found, rejected
 
 
 def _value_vars(decl: dict[str, Var], values: dict[str, Any]) -> set[str]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from runner.errors import Problem
 from runner.plan.source import SourceMap, problem
-from runner.plan.variables import suggest
+from runner.plan.variables import MISSING, suggest
 
 #: Names of refused declarations (reported already): (variables, tables).
 Refused = tuple[Container[str], Container[str]]
@@ -101,7 +101,9 @@ def check(
         rejected.add(name)
         if name in given:
             problems.append(Problem(f"--var {name}: {wrong}"))
-        else:
+        elif var.default is not MISSING:
+            problems.append(problem(smap, ("vars", name, "default"), wrong))
+        else:  # from a provider
             problems.append(problem(smap, ("vars", name), wrong, key=True))
     return problems, rejected
 

@@ -18,12 +18,12 @@ def _errors(capsys: pytest.CaptureFixture[str]) -> list[str]:
 def test_a_refused_region_is_reported_once_not_as_missing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = cli.main([*A2A, "--var", "target_region=westus3", "--no-proxy"])
+    code = cli.main([*A2A, "--var", "target_region=westus33", "--no-proxy"])
     lines = _errors(capsys)
     assert code == 2
     assert len(lines) == 1, lines
-    assert "--var target_region" in lines[0] and "'westus3' is not known" in lines[0]
-    assert "did you mean 'westus'" in lines[0]
+    assert "--var target_region" in lines[0] and "'westus33' is not known" in lines[0]
+    assert "did you mean 'westus3'" in lines[0]
     assert not any("not given" in line for line in lines)
 
 
