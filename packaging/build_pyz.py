@@ -28,15 +28,7 @@ LOCK = ROOT / "packaging" / "bundle-lock.txt"
 COMPILED = (".so", ".pyd", ".dll", ".dylib")
 DATE = (2000, 1, 1, 0, 0, 0)
 SHEBANG = b"#!/usr/bin/env python3\n"
-MAIN = """\
-import sys
-
-if sys.version_info < (3, 9):
-    sys.exit("asrcheck needs Python 3.9 or newer")
-from runner.cli import main
-
-sys.exit(main())
-"""
+MAIN = ROOT / "packaging" / "pyz_main.py"
 
 
 def version() -> str:
@@ -132,8 +124,17 @@ def own_entries() -> dict[str, bytes]:
     for kind, pattern in (("plans", "*.yaml"), ("schemas", "*.json")):
         for path in sorted((ROOT / kind).glob(pattern)):
             entries[f"runner/_data/{kind}/{path.name}"] = path.read_bytes()
-    entries["__main__.py"] = MAIN.encode()
     return entries
+
+
+def main_module(entries: dict[str, bytes]) -> bytes:
+    """packaging/pyz_main.py with the version and a digest of every other entry."""
+    digest = hashlib.sha256()
+    for name in sorted(entries):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(entries[name]).digest())
+    text = MAIN.read_text(encoding="utf-8")
+    text = text.replace("@VERSION@", version()).replace("@DIGEST@", digest.hexdigest()[:16])
+    return text.encode()
 
 
 def plan_versions() -> dict[str, str]:
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     entries = dependency_entries(args.wheels)
     entries.update(own_entries())
     entries["runner/_bundle.json"] = manifest()
+    entries["__main__.py"] = main_module(entries)
     write(entries, output)
     print(f"{output} ({output.stat().st_size / 1e6:.2f} MB)")
     return 0

@@ -30,9 +30,9 @@ class Bundle:
         return [*prefix, python, "-I", str(self.path), *argv]
 
     def run(
-        self, python: str, *argv: str, timeout: float = 120
+        self, python: str, *argv: str, timeout: float = 120, home: Path | None = None
     ) -> subprocess.CompletedProcess[str]:
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.outside)}
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home or self.outside)}
         return subprocess.run(
             self.command(python, *argv),
             cwd=self.outside,
@@ -58,7 +58,7 @@ def _version(python: str) -> tuple[int, ...] | None:
 
 def interpreters() -> list[str]:
     """The oldest (3.9+) and the newest Python 3 on PATH or under ~/.pyenv/versions."""
-    found = {sys.executable}
+    found = set()  # not this venv's interpreter: its site-packages is not the bundle's
     for name in ("python3", *(f"python3.{minor}" for minor in range(9, 16))):
         path = shutil.which(name)
         if path:

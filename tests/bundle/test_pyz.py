@@ -85,10 +85,22 @@ def test_a_plan_extending_a_builtin_one(bundle: Bundle, python: str) -> None:
     assert bundle.run(python, "validate", str(child)).returncode == 0
 
 
-def test_data_are_cached_once_per_version(bundle: Bundle, python: str) -> None:
+def test_contents_are_extracted_once_per_version(bundle: Bundle, python: str) -> None:
     assert bundle.run(python, "list").returncode == 0
     cached = sorted((bundle.outside / ".cache" / "asrcheck").iterdir())
-    assert [path.name.split("-")[0] for path in cached] == [__version__]
-    stamp = (cached[0] / "plans" / f"{PLANS[0]}.yaml").stat().st_mtime_ns
+    assert [path.name.rsplit("-", 1)[0] for path in cached] == [f"bundle-{__version__}"]
+    plan = cached[0] / "runner" / "_data" / "plans" / f"{PLANS[0]}.yaml"
+    stamp = plan.stat().st_mtime_ns
     assert bundle.run(python, "list").returncode == 0
-    assert (cached[0] / "plans" / f"{PLANS[0]}.yaml").stat().st_mtime_ns == stamp
+    assert plan.stat().st_mtime_ns == stamp
+    assert list((cached[0] / "runner" / "__pycache__").glob("cli.*.pyc"))
+
+
+def test_runs_from_the_zip_where_the_cache_cannot_be_written(bundle: Bundle, python: str) -> None:
+    home = bundle.outside / "not-a-directory"
+    home.write_text("", encoding="utf-8")
+    listed = bundle.run(python, "list", home=home)
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(line.split()[0] for line in listed.stdout.splitlines()[1:]) == PLANS
+    valid = bundle.run(python, "validate", *PLANS, home=home)
+    assert valid.returncode == 0, valid.stderr
