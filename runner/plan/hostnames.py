@@ -1,8 +1,15 @@
-"""Checks the host names of endpoints: DNS names (internationalized allowed) or IP literals."""
+"""Checks the host names of endpoints: DNS names (internationalized allowed) or IP literals.
+
+Internationalized names follow IDNA 2008 with the UTS-46 mapping (the `idna` package, as
+httpx uses): `bücher.example` is `xn--bcher-kva.example`, full-width letters map to ASCII,
+and labels that break the bidi or A-label rules (`xn--zz`) are refused.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+
+import idna
 
 MAX_LABEL = 63
 MAX_NAME = 253
@@ -13,6 +20,8 @@ def host_problem(host: str) -> str | None:
     """Why `host` is not a valid host name, or None when it is."""
     if _is_ip(host):
         return None
+    if host.startswith("[") and host.endswith("]") and _is_ip(host[1:-1]):
+        return f"brackets are URL syntax: write the IP address as {host[1:-1]}"
     for char in host:
         if char.isspace():
             return "contains white space"
@@ -36,9 +45,8 @@ def host_problem(host: str) -> str | None:
 
 
 def _is_ip(host: str) -> bool:
-    text = host[1:-1] if host.startswith("[") and host.endswith("]") else host
     try:
-        ipaddress.ip_address(text)
+        ipaddress.ip_address(host)
     except ValueError:
         return False
     return True
@@ -62,13 +70,26 @@ def _label_problem(label: str) -> str | None:
 
 
 def _to_ascii(text: str) -> str | None:
-    """The ASCII (punycode) form; None when the name cannot be encoded."""
-    if text.isascii():
-        return text
+    """The ASCII (A-label) form; None when the name is not a valid IDNA 2008 name."""
     try:
-        return ".".join(
-            "xn--" + part.encode("punycode").decode("ascii") if not part.isascii() else part
-            for part in text.lower().split(".")
-        )
-    except UnicodeError:
+        return to_ascii(text)
+    except idna.IDNAError:
         return None
+
+
+def _needs_idna(label: str) -> bool:
+    return not label.isascii() or label[:4].lower() == "xn--"
+
+
+def to_ascii(host: str) -> str:
+    """The name as DNS and TLS use it: each internationalized label as its A-label.
+
+    IP literals and ASCII labels are unchanged (`_sip` stays: UTS-46 forbids the
+    underscore, DNS does not); raises `idna.IDNAError` for an invalid label.
+    """
+    if _is_ip(host):
+        return host
+    return ".".join(
+        idna.encode(label, uts46=True).decode("ascii") if _needs_idna(label) else label
+        for label in host.split(".")
+    )

@@ -17,6 +17,7 @@ from runner.model import Endpoint, Plan, Section, Step
 from runner.plan import post_checks, sections, substitution, table_of, validation, var_values
 from runner.plan.catalog import KindCatalog, Providers
 from runner.plan.extends import is_builtin_name, load_tree
+from runner.plan.hostnames import to_ascii
 from runner.plan.set_aside import Quarantine
 from runner.plan.source import SourceMap, dotted
 from runner.plan.substitution import Item, Substituter
@@ -206,7 +207,7 @@ def _endpoint(item: Item, defaults: dict[str, Any], smap: SourceMap) -> Endpoint
     chain = d.get("chain") or defaults.get("chain") or _CHAIN
     return Endpoint(
         id=str(d["id"]),
-        host=str(d["host"]),
+        host=to_ascii(str(d["host"])),
         port=int(_num(d.get("port"), _num(defaults.get("port"), 443))),
         purpose=str(d["purpose"]),
         section=d.get("section"),
@@ -229,12 +230,20 @@ def _endpoint(item: Item, defaults: dict[str, Any], smap: SourceMap) -> Endpoint
     )
 
 
+def _ascii_hosts(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Host parameters of a step as DNS and TLS use them (A-labels)."""
+    for key in post_checks.HOST_PARAMS.get(kind, ()):
+        if isinstance(params.get(key), str):
+            params[key] = to_ascii(params[key])
+    return params
+
+
 def _step(item: Item, smap: SourceMap) -> Step:
     d = item.data
     return Step(
         id=str(d["id"]),
         kind=str(d["kind"]),
-        params=dict(d.get("with") or {}),
+        params=_ascii_hosts(str(d["kind"]), dict(d.get("with") or {})),
         title=str(d.get("title", "")),
         section=d.get("section"),
         enabled=item.skip_reason is None,

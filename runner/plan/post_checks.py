@@ -64,6 +64,10 @@ def check_resolved(
     return problems
 
 
+#: Step parameters that name a host to contact, by step kind.
+HOST_PARAMS: dict[str, tuple[str, ...]] = {"clock": ("host",), "ntp": ("server",)}
+
+
 def _duplicates(items: list[Item], kind: str, smap: SourceMap) -> list[Problem]:
     first: dict[Any, Item] = {}
     problems = []
@@ -104,5 +108,18 @@ def _step_params(steps: list[Item], smap: SourceMap, kinds: KindCatalog) -> list
         if kind not in kinds.steps or any(path[:1] == ("with",) for path in item.unresolved):
             continue
         params = item.data.get("with", {})
-        problems += validation.check(params, kinds.step_params(kind), smap, (*item.origin, "with"))
+        found = validation.check(params, kinds.step_params(kind), smap, (*item.origin, "with"))
+        problems += found or _step_hosts(item, params, smap)
+    return problems
+
+
+def _step_hosts(item: Item, params: Any, smap: SourceMap) -> list[Problem]:
+    """The step's host parameters (`HOST_PARAMS`) follow the endpoints' host rules."""
+    problems = []
+    for key in HOST_PARAMS.get(str(item.data.get("kind")), ()):
+        host = params.get(key) if isinstance(params, dict) else None
+        reason = host_problem(host) if isinstance(host, str) else None
+        if reason:
+            where = (*item.origin, "with", key)
+            problems.append(problem(smap, where, f"invalid host name {host!r}: {reason}"))
     return problems
