@@ -61,12 +61,23 @@ def _label_problem(label: str) -> str | None:
         or not all(c.isalnum() or c in "-_" for c in label)
     ):
         return f"label {label!r} may hold only letters, digits and inner hyphens"
-    encoded = _to_ascii(label)
-    if encoded is None:
+    length = _encoded_length(label)
+    if length > MAX_LABEL:
+        return f"label {label[:20]!r}... is {length} characters long (at most {MAX_LABEL})"
+    if _to_ascii(label) is None:
         return f"label {label!r} is not a valid internationalized label"
-    if len(encoded) > MAX_LABEL:
-        return f"label {label[:20]!r}... is {len(encoded)} characters long (at most {MAX_LABEL})"
     return None
+
+
+def _encoded_length(label: str) -> int:
+    """The label's length in DNS, before checking the IDNA rules (which refuse long ones)."""
+    if label.isascii():
+        return len(label)
+    try:
+        mapped = idna.uts46_remap(label, std3_rules=False, transitional=False)
+        return len("xn--") + len(mapped.encode("punycode"))
+    except (idna.IDNAError, UnicodeError):
+        return 0
 
 
 def _to_ascii(text: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.plan.hostnames import host_problem
+from runner.plan.hostnames import host_problem, to_ascii
 from tests.helpers.plans import USES_TEST_KINDS
 
 pytestmark = USES_TEST_KINDS
@@ -21,7 +21,10 @@ pytestmark = USES_TEST_KINDS
         "例え.テスト",
         "127.0.0.1",
         "::1",
-        "[2001:db8::1]",
+        "2001:db8::1",
+        "ｅｘａｍｐｌｅ.com",  # full-width letters map to ASCII (UTS-46)
+        "xn--bcher-kva.example",
+        "אב.example",
         "a" * 63 + ".example.com",
         ("a" * 62 + ".") * 4 + "c",  # 253 characters
     ],
@@ -48,7 +51,26 @@ def test_valid(host: str) -> None:
         ("a/b.com", "label 'a/b' may hold only letters, digits and inner hyphens"),
         ("ü" * 60 + ".de", f"label {'ü' * 20!r}... is 66 characters long (at most 63)"),
         (("a" * 62 + ".") * 4 + "com", "is 255 characters long (at most 253)"),
+        ("xn--zz.com", "label 'xn--zz' is not a valid internationalized label"),
+        ("aא.com", "label 'aא' is not a valid internationalized label"),  # bidi rule
+        ("[127.10.0.11]", "brackets are URL syntax: write the IP address as 127.10.0.11"),
+        ("[2001:db8::1]", "brackets are URL syntax: write the IP address as 2001:db8::1"),
     ],
 )
 def test_invalid(host: str, reason: str) -> None:
     assert host_problem(host) == reason
+
+
+@pytest.mark.parametrize(
+    ("host", "ascii"),
+    [
+        ("ｅｘａｍｐｌｅ.com", "example.com"),
+        ("bücher.example", "xn--bcher-kva.example"),
+        ("Bücher.Example.", "xn--bcher-kva.Example."),
+        ("例え.テスト", "xn--r8jz45g.xn--zckzah"),
+        ("_sip._tcp.example.com", "_sip._tcp.example.com"),
+        ("::1", "::1"),
+    ],
+)
+def test_ascii_form_is_idna_2008(host: str, ascii: str) -> None:
+    assert to_ascii(host) == ascii

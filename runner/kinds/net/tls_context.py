@@ -66,10 +66,16 @@ def legacy_version(probe: Probe) -> str | None:
             context.set_ciphers("DEFAULT:@SECLEVEL=0")
             context.minimum_version = ssl.TLSVersion.TLSv1
         with open_socket(probe) as raw:
-            with context.wrap_socket(raw, server_hostname=probe.endpoint.host) as tls:
+            with context.wrap_socket(raw, server_hostname=tls_name(probe)) as tls:
                 return tls.version()
     except (OSError, ValueError):
         return None
+
+
+def tls_name(probe: Probe) -> str:
+    """The name for SNI and certificate matching: the host without a trailing dot
+    (`login.example.com.` is the same name, but certificates never carry the dot)."""
+    return probe.endpoint.host.rstrip(".") or probe.endpoint.host
 
 
 def target(probe: Probe) -> str:

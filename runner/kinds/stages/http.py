@@ -27,7 +27,7 @@ def _url(probe: Probe) -> tuple[str, dict[str, Any]]:
     Direct routes go to the address the earlier stages reached, with the host name in
     the Host header and SNI; proxy routes name the host and let the proxy resolve it.
     """
-    host, port = probe.endpoint.host, probe.endpoint.port
+    host, port = tls_context.tls_name(probe), probe.endpoint.port
     if probe.proxy is not None:
         return f"https://{host}:{port}/", {}
     address = tls_context.target(probe)

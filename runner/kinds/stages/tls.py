@@ -24,7 +24,7 @@ _PROTOCOL_ERRORS = (
     "VERSION_TOO_LOW",
 )
 _EXPIRED = {9, 10}  # X509_V_ERR_CERT_NOT_YET_VALID, X509_V_ERR_CERT_HAS_EXPIRED
-_HOSTNAME = {62}  # X509_V_ERR_HOSTNAME_MISMATCH
+_HOSTNAME = {62, 64}  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
 #: Issuer names of public CAs; anything else on a failed chain suggests a middlebox.
 _PUBLIC_CAS = ("microsoft", "digicert", "baltimore", "globalsign", "verisign", "entrust")
 
@@ -40,7 +40,7 @@ def _check(probe: Probe, ctx: Context) -> StageOutcome:
     try:
         with tls_context.open_socket(probe) as raw:
             with tls_context.verifying(ctx).wrap_socket(
-                raw, server_hostname=probe.endpoint.host
+                raw, server_hostname=tls_context.tls_name(probe)
             ) as tls:
                 facts = _session_facts(tls)
     except ssl.SSLCertVerificationError as error:
@@ -149,7 +149,7 @@ def _presented_chain(probe: Probe) -> list[dict[str, Any]]:
     try:
         with tls_context.open_socket(probe) as raw:
             with tls_context.unverified().wrap_socket(
-                raw, server_hostname=probe.endpoint.host
+                raw, server_hostname=tls_context.tls_name(probe)
             ) as tls:
                 return _chain(tls)
     except OSError:
