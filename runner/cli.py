@@ -249,7 +249,7 @@ class _Version(argparse.Action):
     """--version: asrcheck's, the plans' and the dependencies' versions (read on demand)."""
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        from runner.version_info import version_text
+        from runner.commands.version import version_text
 
         print(version_text())
         parser.exit()

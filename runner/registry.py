@@ -1,14 +1,58 @@
-"""The only list of check kinds: a new kind is a module in kinds/stages or kinds/steps + a line.
+"""The only lists of what a plan may name: stage kinds, step kinds and variable providers.
 
-A kind's module is imported when it is first looked up, not when its name is: `validate`,
-`show` and `diff` check names against this list without importing the stages.
-`tests/kinds/test_registry.py` checks every module against its Protocol (mypy and at run time).
+A new kind is a module in kinds/stages or kinds/steps and a line here; a new provider is a
+function and a line here. The code behind a name is imported when the name is first looked
+up, not when it is listed: `validate`, `show` and `diff` check names against these lists
+without importing the stages or the instance-metadata client.
+`tests/kinds/test_registry.py` checks every kind against its Protocol (mypy and at run time).
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from typing import Generic, TypeVar, cast
+
 from runner.kinds.base import StageKind, StepKind
-from runner.lazy import LazyImports
+
+T = TypeVar("T")
+
+
+class LazyImports(MutableMapping[str, T], Generic[T]):
+    """Name -> "package.module" (the module) or "package.module:attribute", imported on
+    the first lookup. A value set directly (tests register their own kinds) is kept as is."""
+
+    def __init__(self, targets: Mapping[str, str]) -> None:
+        self._targets = dict(targets)
+        self._loaded: dict[str, T] = {}
+
+    def __getitem__(self, name: str) -> T:
+        if name not in self._loaded:
+            module, _, attribute = self._targets[name].partition(":")
+            __import__(module)  # not importlib: -X importtime does not see its imports
+            value: object = sys.modules[module]
+            if attribute:
+                value = getattr(value, attribute)
+            self._loaded[name] = cast(T, value)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, value: T) -> None:
+        self._targets[name] = ""
+        self._loaded[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self._targets[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._targets)
+
+    def __len__(self) -> int:
+        return len(self._targets)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._targets
+
 
 #: Stage kinds, usable in an endpoint's `chain:`.
 STAGES: LazyImports[StageKind] = LazyImports(
@@ -30,6 +74,16 @@ STEPS: LazyImports[StepKind] = LazyImports(
         "tls-config": "runner.kinds.steps.tls_config",
         "clock": "runner.kinds.steps.clock",
         "ntp": "runner.kinds.steps.ntp",
+    }
+)
+
+#: Variable providers, usable as a variable's `default_from:` ("module:function"). A
+#: provider takes no arguments and returns a value, or None when it cannot tell (it bounds
+#: its own work with timeouts); `load_plan` calls one only for a variable not given, and
+#: only when asked to (`asrcheck run`).
+PROVIDERS: LazyImports[Callable[[], object]] = LazyImports(
+    {
+        "azure-vm-region": "runner.machine.imds:azure_vm_region",
     }
 )
 

@@ -35,6 +35,25 @@ FORBIDDEN = {
 }
 
 
+#: What may sit at the top of runner/: the contracts every part uses, and the entry points.
+#: Everything else belongs to the part of the pipeline it serves.
+TOP_LEVEL = {
+    "__init__.py",
+    "__main__.py",
+    "cli.py",
+    "context.py",
+    "errors.py",
+    "events.py",
+    "model.py",
+    "peer_text.py",
+    "reasons.py",
+    "redact.py",
+    "registry.py",
+    "resources.py",
+    "results.py",
+}
+
+
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -82,6 +101,10 @@ def violations(root: Path = RUNNER) -> list[str]:
 
 def test_imports_go_one_way() -> None:
     assert violations() == []
+
+
+def test_only_contracts_sit_at_the_top() -> None:
+    assert sorted(path.name for path in RUNNER.glob("*.py")) == sorted(TOP_LEVEL)
 
 
 def test_the_walker_sees_a_wrong_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

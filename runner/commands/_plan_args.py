@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from runner import registry
-from runner.machine import var_providers
 from runner.plan.catalog import KindCatalog, Providers
 
 
@@ -22,7 +21,7 @@ def kinds() -> KindCatalog:
 
 
 def providers() -> Providers:
-    return var_providers.PROVIDERS
+    return registry.PROVIDERS
 
 
 def plan_inputs(args: argparse.Namespace) -> dict[str, Any]:

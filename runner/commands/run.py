@@ -22,13 +22,14 @@ from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from loguru import logger
 
-from runner import __version__, proxy_rules
+from runner import __version__
 from runner.commands import _plan_args, _runinfo
 from runner.context import Context, ProxySetting
 from runner.engine import early_signals, signals
 from runner.engine.run import now_iso, run_plan
 from runner.errors import UsageError
 from runner.events import FanOut, RunInfo, RunReport, Sink
+from runner.kinds.net import proxy_rules
 from runner.machine import agent_proxy
 from runner.machine.identity import machine_identity
 from runner.machine.system import LocalSystem

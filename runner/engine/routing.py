@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from runner.context import Context, ProxySetting
+from runner.kinds.net.proxy_rules import bypass_entry, stage_url
 from runner.model import Endpoint
-from runner.proxy_rules import bypass_entry, stage_url
 from runner.redact import mask_url
 from runner.results import Route
 

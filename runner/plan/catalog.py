@@ -1,8 +1,8 @@
 """What the plan language needs to know of the world outside it, handed in by the command.
 
 The plan package does not import the check kinds, the engine or the machine: a command
-builds a `KindCatalog` from `runner.registry` and passes the variable providers of
-`runner.machine.var_providers`, and `load_plan` checks names and parameters against them.
+builds a `KindCatalog` from `runner.registry` and passes the variable providers listed
+there (`registry.PROVIDERS`), and `load_plan` checks names and parameters against them.
 """
 
 from __future__ import annotations

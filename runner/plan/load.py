@@ -43,7 +43,7 @@ def load_plan(
     """Loads, checks and resolves a plan: a built-in name or a file path.
 
     `kinds` and `providers` are what the plan may name (the command builds them from
-    `runner.registry` and `runner.machine.var_providers`); a provider is called only with
+    `runner.registry`: `STAGES`, `STEPS`, `PROVIDERS`); a provider is called only with
     `use_providers`. `lenient` ignores --var names and sections the plan does not declare
     (for `diff`, where one set of options applies to two plans).
     """

@@ -6,7 +6,7 @@ import pytest
 
 from runner.context import Context, ProxySetting
 from runner.engine.routing import routes_for
-from runner.proxy_rules import bypass_entry, env_proxy
+from runner.kinds.net.proxy_rules import bypass_entry, env_proxy
 from tests.helpers.engine import endpoint
 
 EP = endpoint("blob", "cache1.blob.core.windows.net")

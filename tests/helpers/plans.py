@@ -10,14 +10,13 @@ import pytest
 
 from runner import registry
 from runner.commands import _plan_args
-from runner.machine import var_providers
 from runner.model import Plan
 from runner.plan.load import load_plan as _load_plan
 
 DATA = Path(__file__).resolve().parents[1] / "plan" / "data"
 #: The registry as the package builds it (the `test_kinds` fixture replaces it).
 REAL_STAGES, REAL_STEPS = registry.STAGES, registry.STEPS
-REAL_PROVIDERS = var_providers.PROVIDERS
+REAL_PROVIDERS = registry.PROVIDERS
 
 #: Marks a module's tests to run with the test kinds and test built-in plans.
 USES_TEST_KINDS = pytest.mark.usefixtures("test_kinds")

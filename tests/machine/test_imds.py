@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from runner import registry
 from runner.errors import PlanError
-from runner.machine import imds, var_providers
+from runner.machine import imds
 from tests.helpers.plans import load_plan
 
 
@@ -138,7 +139,7 @@ def test_unreachable_imds_gives_no_region(azure_tag: Path) -> None:
 def test_provider_is_registered_and_reads_the_module_paths(
     monkeypatch: pytest.MonkeyPatch, azure_tag: Path
 ) -> None:
-    provider = var_providers.PROVIDERS["azure-vm-region"]
+    provider = registry.PROVIDERS["azure-vm-region"]
     assert provider is imds.azure_vm_region
     with fake_imds(body=_compute("uksouth")) as server:
         monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", _url(server))
@@ -200,7 +201,7 @@ def test_identity_and_region_share_one_imds_request(
     with fake_imds(body=json.dumps(FULL_COMPUTE).encode()) as server:
         monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", _url(server))
         monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag)
-        assert var_providers.PROVIDERS["azure-vm-region"]() == "westeurope"
+        assert registry.PROVIDERS["azure-vm-region"]() == "westeurope"
         identity = machine_identity(machines.linux())
     assert identity["azure"] == {
         "vm_name": "web-01",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from runner import registry, resources
-from runner.machine import var_providers
 from tests.helpers.plans import DATA, StageForTests, StepForTests
 
 
@@ -17,7 +16,7 @@ def test_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     """Registers dns/tcp/tls/http stages and a `probe` step; built-in plans from data/builtin."""
     monkeypatch.setattr(registry, "STAGES", {})  # only these fakes, whatever is registered
     monkeypatch.setattr(registry, "STEPS", {})
-    monkeypatch.setattr(var_providers, "PROVIDERS", {})  # tests add their own
+    monkeypatch.setattr(registry, "PROVIDERS", {})  # tests add their own
     for name in ("dns", "tcp", "tls", "http"):
         monkeypatch.setitem(registry.STAGES, name, StageForTests(name))
     monkeypatch.setitem(registry.STEPS, "probe", StepForTests())

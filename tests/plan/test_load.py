@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from loguru import logger
 
+from runner import registry
 from runner.errors import PlanError
-from runner.machine import var_providers
 from runner.plan.substitution import skip_code
 from tests.helpers.plans import DATA, USES_TEST_KINDS, load_plan
 
@@ -153,7 +153,7 @@ def test_provider_used_only_when_asked(tmp_path: Path, monkeypatch: pytest.Monke
         calls.append(1)
         return "japaneast"
 
-    monkeypatch.setitem(var_providers.PROVIDERS, "test-region", provider)
+    monkeypatch.setitem(registry.PROVIDERS, "test-region", provider)
     plan_file = _plan_with_provider(tmp_path)
     plan = load_plan(plan_file, use_providers=True)
     assert plan.variables["region"] == "japaneast" and calls == [1]
@@ -174,7 +174,7 @@ def test_provider_used_only_when_asked(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_provider_that_cannot_tell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(var_providers.PROVIDERS, "test-region", lambda: None)
+    monkeypatch.setitem(registry.PROVIDERS, "test-region", lambda: None)
     with pytest.raises(PlanError) as caught:
         load_plan(_plan_with_provider(tmp_path), use_providers=True)
     assert _messages(caught.value) == [
@@ -228,7 +228,7 @@ def test_failing_provider_is_logged(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     def provider() -> object:
         raise OSError("metadata service said no")
 
-    monkeypatch.setitem(var_providers.PROVIDERS, "test-region", provider)
+    monkeypatch.setitem(registry.PROVIDERS, "test-region", provider)
     seen: list[str] = []
     handler = logger.add(seen.append, level="WARNING", format="{message}\n{exception}")
     try:

@@ -9,7 +9,6 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from runner import cli, registry, resources
-from runner.machine import var_providers
 from runner.plan.schema import plan_schema, schema_text
 from runner.plan.source import load_file
 from tests.helpers.plans import DATA, REAL_PROVIDERS, REAL_STAGES, REAL_STEPS, USES_TEST_KINDS
@@ -54,5 +53,5 @@ def test_shipped_plans_validate(path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(resources, "plans_dir", lambda: ROOT / "plans")
     monkeypatch.setattr(registry, "STAGES", REAL_STAGES)
     monkeypatch.setattr(registry, "STEPS", REAL_STEPS)
-    monkeypatch.setattr(var_providers, "PROVIDERS", REAL_PROVIDERS)
+    monkeypatch.setattr(registry, "PROVIDERS", REAL_PROVIDERS)
     assert cli.main(["validate", str(path)]) == 0

@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from runner import proxy_rules
 from runner.context import Context, ProxySetting
 from runner.kinds.base import StepOutcome
+from runner.kinds.net import proxy_rules
 from runner.model import Step
 from runner.redact import mask_url
 from runner.results import Status
