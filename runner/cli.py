@@ -233,6 +233,19 @@ def _add_report_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     )
     report.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
 
+    compare = sub.add_parser(
+        "compare",
+        help="compare two JSON reports of a machine (before and after a change)",
+        description="Per endpoint, route and stage: newly failing, fixed, still failing, "
+        "not compared and unchanged; plan version, variable and section changes. Exit 0 "
+        "when nothing newly fails (and AFTER was not interrupted), 1 otherwise, 2 when a "
+        "file cannot be read or is not an asrcheck report.",
+    )
+    compare.add_argument("before", metavar="BEFORE.json")
+    compare.add_argument("after", metavar="AFTER.json")
+    compare.add_argument("--format", choices=("text", "json"), default="text")
+    compare.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+
 
 class _ArgumentError(Exception):
     """A command-line syntax error found by argparse."""
@@ -279,6 +292,7 @@ _COMMANDS = {
     "diff": "diff",
     "kinds": "kinds",
     "report": "report",
+    "compare": "compare",
 }
 
 

@@ -30,6 +30,8 @@ class RunInfo:
     settings: dict[str, Any] = field(default_factory=dict)
     #: The machine this ran on (runner.machine.identity), for the report's `machine`.
     machine: dict[str, Any] = field(default_factory=dict)
+    #: `--strict`: warnings count as failures for the exit code.
+    strict: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from runner.errors import UsageError
-from runner.outputs.json_report import write_atomic
+from runner.commands._output import emit
 from runner.outputs.reports import fleet
 from runner.outputs.reports.load import Missing, Problem, Report, load_all
 
@@ -33,11 +32,5 @@ def main(args: argparse.Namespace) -> int:
     module = importlib.import_module(f"runner.outputs.reports.{FORMATS[args.format]}")
     render: Renderer = module.render
     text = render(reports, missing, problems)
-    if args.output:
-        try:
-            write_atomic(args.output, text)
-        except OSError as error:
-            raise UsageError(f"-o {args.output!r}: {error.strerror or error}") from None
-    else:
-        sys.stdout.write(text)
+    emit(text, args.output)
     return fleet.exit_code(reports, missing, problems)

@@ -107,14 +107,14 @@ def execute(
         log_path=str(log.path),
         settings=_runinfo.settings(ctx, args, plan),
         machine=machine_identity(LocalSystem()),
+        strict=bool(getattr(args, "strict", False)),
     )
     handler, kept = tracebacks.attach(tracebacks.beside(log.path), ctx.redactor)
     try:
         report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
     finally:
         tracebacks.detach(handler, kept)
-    strict_warn = getattr(args, "strict", False) and report.verdict == "warn"
-    return _exit_code(exit_code_for("fail" if strict_warn else report.verdict), sinks)
+    return _exit_code(exit_code_for(report.verdict, info.strict), sinks)
 
 
 #: Exit code of a run whose checks passed but whose support log or JSON report is missing.

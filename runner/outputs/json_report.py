@@ -47,7 +47,8 @@ def build_report(report: RunReport, redactor: Redactor | None = None) -> dict[st
             "total": len(report.results),
             **counts,
             "verdict": report.verdict,
-            "exit_code": exit_code_for(report.verdict),
+            "exit_code": exit_code_for(report.verdict, info.strict),
+            "strict": info.strict,
         },
     }
     if info.machine:  # absent only when a caller did not say (library use, older reports)

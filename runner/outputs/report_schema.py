@@ -69,6 +69,7 @@ def _summary() -> dict[str, Any]:
             **counts,
             "verdict": {"enum": ["pass", "warn", "fail", "interrupted"]},
             "exit_code": {"enum": [0, 1, 130]},
+            "strict": {"type": "boolean"},
         },
     }
 

@@ -308,5 +308,7 @@ def test_strict_turns_a_warning_into_exit_1(tmp_path, ca_bundle, pki, capsys, st
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["summary"]["verdict"] == "warn"
     assert code == expected
+    assert report["summary"]["exit_code"] == expected  # the report says what the process did
+    assert report["summary"]["strict"] is strict
     assert ("--strict" in report["command_line"].split()) is strict
     assert "VERDICT: WARN" in capsys.readouterr().out

@@ -41,7 +41,7 @@ def many(reports: Sequence[Report], missing: Sequence[Missing]) -> list[str]:
     lines.append("")
     lines.append("Failures by cause:")
     lines += [
-        f"  {g.status.upper()} {g.subject} {g.reason} on {len(g.machines)} "
+        f"  {g.status.upper()} {g.subject} {g.check} {g.reason} on {len(g.machines)} "
         f"of {len(reports)} machines: {g.hint} ({', '.join(g.machines)})"
         for g in fleet.groups(reports)
     ]

@@ -149,6 +149,14 @@ def load_all(args: Iterable[str]) -> tuple[list[Report], list[Missing], list[Pro
     return _unique(reports), missing, problems
 
 
+def load_one(path: str) -> Report | Problem:
+    """One report file (not a directory), shown under its machine's name."""
+    if Path(path).is_dir():
+        return Problem(path, "a directory, not a report file")
+    got = read(Path(path))
+    return got if isinstance(got, Problem) else Report(path, _label(got, Path(path)), got)
+
+
 def _unique(reports: list[Report]) -> list[Report]:
     seen: dict[str, int] = {}
     for report in reports:

@@ -8,6 +8,7 @@ leaves behind for a host that failed.
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 from dataclasses import dataclass
@@ -33,6 +34,24 @@ OPTIONAL = """  - id: extra
 """
 
 
+#: Files that are not reports this asrcheck reads (None: a report of a newer schema), and
+#: the start of why, after the file name.
+BAD_INPUTS = [
+    ("{not json", ":1:2: not JSON: "),
+    ('{"name": "goss", "results": []}', ": not an asrcheck report: no "),
+    ("[]", ": not an asrcheck report: an empty list"),
+    (None, ": report schema version 99 is newer than this asrcheck reads (1)"),
+]
+
+
+def write_bad(path: Path, content: str | None, good: Path) -> Path:
+    """`path` with `content`, or `good`'s report with a newer schema version."""
+    if content is None:
+        content = json.dumps({**json.loads(good.read_text()), "schema_version": 99})
+    path.write_text(content)
+    return path
+
+
 @dataclass(frozen=True)
 class Fleet:
     root: Path
@@ -41,9 +60,9 @@ class Fleet:
     stopped: Path
 
 
-def _run(plan: Path, out: Path, dns: int, ca: str) -> int:
+def _run(plan: Path, out: Path, dns: int, ca: str, *more: str) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
-    argv = ["run", str(plan), "--dns-server", f"127.0.0.1:{dns}", "--ca-bundle", ca, "-q"]
+    argv = ["run", str(plan), "--dns-server", f"127.0.0.1:{dns}", "--ca-bundle", ca, "-q", *more]
     return cli.main([*argv, "--no-proxy", "--json", str(out), "--output-dir", str(out.parent)])
 
 
@@ -103,3 +122,44 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Fleet:
         results / "broken-1" / "report.json",
         results / "stopped" / "report.json",
     )
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Three runs of one plan on this machine as its DNS changes, for `asrcheck compare`.
+
+    before: web resolves, store does not; fixed: both resolve (plan 1.1.0, a new secret
+    value); broken: store resolves, web no longer does. `extra` (optional) never resolves.
+    """
+
+    root: Path
+    before: Path
+    fixed: Path
+    broken: Path
+
+
+SECRET = "s3cr3t-compare-token"
+
+
+@pytest.fixture(scope="session")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    root = Path(tmp_path_factory.mktemp("runs"))
+    pki = Pki()
+    ca = pki.write_bundle(root / "ca.pem")
+    with (
+        TlsServer(pki, "valid", ["ok.test", "store.test"], HttpBehaviour(status=400)) as good,
+        DnsServer({"ok.test": ["127.0.0.1"]}) as dns,
+    ):
+        endpoints = [("web", "ok.test", good.port), ("store", "store.test", good.port)]
+        text = e2e.plan_text(endpoints, name="shop")
+        text = text.replace("endpoints:\n", "endpoints:\n" + OPTIONAL)
+        plan = root / "shop.yaml"
+        plan.write_text(text)
+        assert _run(plan, root / "before" / "report.json", dns.port, ca) == 1
+        dns.zone["store.test."] = ["127.0.0.1"]  # the zone keys are absolute names
+        plan.write_text(text.replace("version: 1.0.0", "version: 1.1.0"))
+        fixed = root / "fixed" / "report.json"
+        assert _run(plan, fixed, dns.port, ca, "--var", f"token={SECRET}") == 0
+        del dns.zone["ok.test."]
+        assert _run(plan, root / "broken" / "report.json", dns.port, ca) == 1
+    return Runs(root, root / "before" / "report.json", fixed, root / "broken" / "report.json")

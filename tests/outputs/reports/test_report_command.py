@@ -15,7 +15,7 @@ import pytest
 from runner import cli
 from runner.outputs.reports import fleet as fleet_model
 from runner.outputs.reports.load import read
-from tests.outputs.reports.conftest import Fleet
+from tests.outputs.reports.conftest import BAD_INPUTS, Fleet, write_bad
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -145,22 +145,11 @@ def test_junit_structure(fleet: Fleet, capsys) -> None:
     assert [c.get("name") for c in suites["stopped"].findall("testcase")][-1] == "run"
 
 
-@pytest.mark.parametrize(
-    ("content", "why"),
-    [
-        ("{not json", ":1:2: not JSON: "),
-        ('{"name": "goss", "results": []}', ": not an asrcheck report: no "),
-        ("[]", ": not an asrcheck report: an empty list"),
-        (None, ": report schema version 99 is newer than this asrcheck reads (1)"),
-    ],
-)
+@pytest.mark.parametrize(("content", "why"), BAD_INPUTS)
 def test_bad_inputs_exit_2_and_the_others_are_still_shown(
     fleet: Fleet, tmp_path, capsys, content: str | None, why: str
 ) -> None:
-    bad = tmp_path / "bad.json"
-    if content is None:
-        content = json.dumps({**json.loads(fleet.healthy.read_text()), "schema_version": 99})
-    bad.write_text(content)
+    bad = write_bad(tmp_path / "bad.json", content, fleet.healthy)
     code, out, err = report(capsys, str(bad), str(fleet.healthy))
     assert code == 2
     assert err.startswith(f"asrcheck: {bad}{why}")
