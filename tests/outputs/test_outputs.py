@@ -118,6 +118,7 @@ def test_report_is_masked_and_valid():
         "error": 0,
         "verdict": "fail",
         "exit_code": 1,
+        "strict": False,
     }
 
 
