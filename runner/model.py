@@ -81,6 +81,13 @@ class Endpoint:
     uncertain: str | None = None
     #: Extra remediation text added to every failure hint of this endpoint.
     hint: str | None = None
+    #: What to check by hand when no concrete host is known (reason `manual-check`).
+    by_hand: str | None = None
+    #: A section that, when on, makes this endpoint advisory (not required).
+    advisory_with: str | None = None
+    #: The DNS zone the name's CNAME chain must lead into (a private endpoint's
+    #: privatelink zone); the final addresses must then be private-endpoint addresses.
+    cname_into: str | None = None
     origin: Location | None = None
 
 

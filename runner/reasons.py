@@ -73,6 +73,21 @@ _ALL = (
         "A public endpoint resolved to a private address.",
         "A private DNS zone or hosts entry overrides this name: check it is intended.",
     ),
+    _r(
+        "no-privatelink-cname",
+        "dns",
+        "A private-endpoint name resolved without a CNAME into its privatelink zone.",
+        "The answer does not come from the private endpoint's DNS records: link the VNet to "
+        "the privatelink zone (or forward the public zone to Azure DNS), and remove hosts-file "
+        "or custom-zone entries for the name.",
+    ),
+    _r(
+        "not-endpoint-address",
+        "dns",
+        "A private-endpoint name resolved to a loopback, link-local or reserved address.",
+        "A private endpoint has an address of its subnet (RFC 1918, 100.64.0.0/10 or IPv6 "
+        "ULA): fix the DNS record or hosts-file entry that answers this.",
+    ),
     # tcp
     _r(
         "refused",
@@ -208,6 +223,11 @@ _ALL = (
         "any",
         "asrcheck hit an unexpected error in this check.",
         "Report it with the log file; the other checks are unaffected.",
+    ),
+    _r(
+        "manual-check",
+        "any",
+        "Not run: no concrete host is known to test; the requirement must be checked by hand.",
     ),
     # collectors and findings
     _r("collected", "collector", "Information collected."),

@@ -18,7 +18,9 @@ from runner.results import CheckResult, Route, Status
 
 #: The longest detail line shown (peer values are cut shorter where they are inserted).
 _DETAIL_LIMIT = 2000
-_SKIP_CODES = ("skipped", "not-applicable", "missing-input")
+_SKIP_CODES = ("skipped", "not-applicable", "missing-input", "manual-check")
+#: The check name of an endpoint's one check-by-hand result.
+MANUAL_CHECK = "manual"
 #: Stages where the endpoint's service tag is worth naming in the hint.
 _NETWORK_STAGES = ("tcp", "proxy", "tls", "http")
 #: Reasons where the path is open and something else is wrong: firewall advice would mislead.
@@ -37,6 +39,7 @@ _NOT_THE_PATH = frozenset(
         "skipped",
         "not-applicable",
         "missing-input",
+        "manual-check",
     }
 )
 
@@ -109,6 +112,22 @@ def hint(check: str, reason: str, endpoint: Endpoint | None, extra: str) -> str:
             parts.append(f"ASR error codes this causes: {', '.join(endpoint.error_codes)}.")
         if endpoint.uncertain:
             parts.append(f"Note: {endpoint.uncertain}")
+    return "\n".join(" ".join(p.split()) for p in parts if p.strip())
+
+
+def manual_hint(endpoint: Endpoint) -> str:
+    """What to check by hand for an endpoint without a concrete host, one line each."""
+    pattern = endpoint.wildcard or endpoint.host
+    parts = [
+        f"Check that {pattern} is allowed outbound on TCP {endpoint.port} (firewall, "
+        "proxy, NSG), then test a host under it from this machine.",
+        endpoint.hint or "",
+        f"Allow service tag {endpoint.service_tag} (TCP {endpoint.port})."
+        if endpoint.service_tag
+        else "",
+        f"Microsoft's page: {endpoint.docs}" if endpoint.docs else "",
+        f"Note: {endpoint.uncertain}" if endpoint.uncertain else "",
+    ]
     return "\n".join(" ".join(p.split()) for p in parts if p.strip())
 
 

@@ -11,18 +11,18 @@ import datetime
 import functools
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from loguru import logger
 
-from runner import __version__, registry
+from runner import __version__, peer_text, registry
 from runner.context import Context
 from runner.engine import jobs, routing
 from runner.errors import log_internal
 from runner.events import RunInfo, RunReport, Sink
 from runner.kinds.base import Probe, StageOutcome, StepOutcome
-from runner.model import Plan, Step
+from runner.model import Endpoint, Plan, Step
 from runner.results import CheckResult, Status
 
 T = TypeVar("T")
@@ -158,6 +158,9 @@ def _plan_jobs(
             planned.append((job, functools.partial(_step, job, step, ctx, rec)))
     for endpoint in plan.endpoints:
         skip = jobs.disabled(endpoint.enabled, endpoint.skip_reason, endpoint.section, off)
+        if skip and skip[0] == "manual-check":
+            planned.append((_manual_check(endpoint, skip[1], plan, ctx, rec), None))
+            continue
         for plan_route in routing.routes_for(endpoint, plan.routes, ctx):
             job = jobs.Job(
                 jobs.endpoint_template(endpoint, plan_route.route),
@@ -171,6 +174,17 @@ def _plan_jobs(
             else:
                 planned.append((job, functools.partial(_chain, job, plan_route, ctx, rec)))
     return planned
+
+
+def _manual_check(
+    endpoint: Endpoint, detail: str, plan: Plan, ctx: Context, rec: jobs.Recorder
+) -> jobs.Job:
+    """One visible result for an endpoint that must be checked by hand (no host to test)."""
+    route = routing.routes_for(endpoint, plan.routes, ctx)[0].route
+    job = jobs.Job(jobs.endpoint_template(endpoint, route), [jobs.MANUAL_CHECK], endpoint)
+    result = job.result(jobs.MANUAL_CHECK, Status.SKIP, "manual-check", detail)
+    rec.emit(job, replace(result, hint=peer_text.lines_escaped(jobs.manual_hint(endpoint))))
+    return job
 
 
 async def _bounded(

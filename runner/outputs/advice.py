@@ -19,6 +19,8 @@ _BAD = (Status.FAIL, Status.ERROR, Status.WARN)
 _NOT_A_CAUSE = ("interrupted", "deadline")
 #: The one word for the equivalent manual command, everywhere.
 BY_HAND = "try by hand"
+#: The reason of a requirement without a concrete host to test.
+MANUAL = "manual-check"
 
 
 @dataclass(frozen=True)
@@ -146,3 +148,25 @@ def cause_lines(
     else:
         lines = [head + affected]
     return lines + advice_lines(cause.results, width, indent + "  ", all_commands)
+
+
+def by_hand(results: Sequence[CheckResult]) -> list[CheckResult]:
+    """Requirements without a concrete host to test, once each."""
+    seen: dict[str, CheckResult] = {}
+    for r in results:
+        if r.reason == MANUAL and r.endpoint:
+            seen.setdefault(r.endpoint, r)
+    return list(seen.values())
+
+
+def by_hand_lines(results: Sequence[CheckResult], width: int = 0, indent: str = "") -> list[str]:
+    """The requirements to check by hand: each with what to check and what to do."""
+    found = by_hand(results)
+    if not found:
+        return []
+    names = ", ".join(subject_name(r) for r in found)
+    lines = [f"{indent}check by hand ({len(found)}): {names}"]
+    for r in found:
+        lines += _bullets([f"{subject_name(r)} ({r.host}:{r.port}): {r.detail}"], width, indent)
+        lines += _bullets(_hint_lines(r), width, indent + "    ")
+    return lines

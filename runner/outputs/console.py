@@ -143,6 +143,11 @@ class ConsoleSink:
             self._print()
             for line in advice.cause_lines(cause, width=self.width):
                 self._print(line)
+        manual = advice.by_hand_lines(results, width=self.width)
+        if manual:
+            self._print()
+        for line in manual:
+            self._print(line)
 
     def finished(self, report: RunReport) -> None:
         if self._off:
@@ -155,6 +160,9 @@ class ConsoleSink:
             for cause in advice.causes(report.results):
                 if any(r.status in (Status.FAIL, Status.ERROR) for r in cause.results):
                     self._print(f"failed: {cause.reason}: {', '.join(cause.names)}")
+            manual = advice.by_hand_lines(report.results)
+            if manual:
+                self._print(manual[0])
         else:
             self._causes(report.results)
             self._print()

@@ -32,6 +32,9 @@ ENDPOINT_FIELDS = (
     "chain",
     "timeout",
     "hint",
+    "by_hand",
+    "advisory_with",
+    "cname_into",
 )
 
 

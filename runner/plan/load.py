@@ -188,7 +188,10 @@ def _build(
         variables=values,
         secret_vars=frozenset(name for name, var in decl.items() if var.secret),
         sections=tuple(switched),
-        endpoints=tuple(_endpoint(item, defaults, smap) for item in endpoints),
+        endpoints=tuple(
+            _endpoint(item, defaults, smap, {s.name for s in switched if s.enabled})
+            for item in endpoints
+        ),
         steps=tuple(_step(item, smap) for item in steps),
         timeout=_num(defaults.get("timeout"), 5.0),
         deadline=_num(defaults.get("deadline"), 60.0),
@@ -202,9 +205,12 @@ def _texts(value: Any) -> tuple[str, ...]:
     return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
-def _endpoint(item: Item, defaults: dict[str, Any], smap: SourceMap) -> Endpoint:
+def _endpoint(
+    item: Item, defaults: dict[str, Any], smap: SourceMap, sections_on: set[str]
+) -> Endpoint:
     d = item.data
     chain = d.get("chain") or defaults.get("chain") or _CHAIN
+    advisory = d.get("advisory_with")
     return Endpoint(
         id=str(d["id"]),
         host=to_ascii(str(d["host"])),
@@ -213,7 +219,7 @@ def _endpoint(item: Item, defaults: dict[str, Any], smap: SourceMap) -> Endpoint
         section=d.get("section"),
         enabled=item.skip_reason is None,
         skip_reason=item.skip_reason,
-        required=d.get("required", True) is not False,
+        required=d.get("required", True) is not False and advisory not in sections_on,
         chain=tuple(chain),
         timeout=_num(d.get("timeout"), _num(defaults.get("timeout"), 5.0)),
         address=d.get("address", "any"),
@@ -226,6 +232,9 @@ def _endpoint(item: Item, defaults: dict[str, Any], smap: SourceMap) -> Endpoint
         checked=d.get("checked"),
         uncertain=d.get("uncertain"),
         hint=d.get("hint"),
+        by_hand=d.get("by_hand"),
+        advisory_with=advisory,
+        cname_into=d.get("cname_into"),
         origin=smap.at(item.origin),
     )
 

@@ -57,6 +57,10 @@ def apply(
     state = {section.name: section for section in switched}
     problems = []
     for item in items:
+        advisory = item.data.get("advisory_with")
+        if isinstance(advisory, str) and advisory not in state and advisory not in rejected:
+            message = f"unknown section {advisory!r}{_valid(state)}"
+            problems.append(problem(smap, (*item.origin, "advisory_with"), message))
         name = item.data.get("section")
         if name is None or (name not in state and name in rejected):
             continue

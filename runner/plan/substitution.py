@@ -1,8 +1,10 @@
 """Variable substitution on the parsed tree, `for_each` expansion and optional sections.
 
 Strings are rewritten after parsing, so every value keeps its location. `${name}` alone keeps
-the variable's type; inside text it becomes text. `${table[var]}` looks up a table; a null
-entry makes the endpoint or step not applicable. `$${` writes a literal `${`.
+the variable's type; inside text it becomes text. `${table[var]}` looks up a table (its `*`
+entry stands for keys it does not list); a null entry makes the endpoint or step not
+applicable, or a check by hand when the endpoint says what to check (`by_hand:`), except in
+an advice field (`ADVICE_FIELDS`), which a null entry leaves out. `$${` writes a literal `${`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ _REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\])?$"
 #: skip_reason prefixes, mapped to reason codes by `skip_code()`.
 NOT_APPLICABLE = "not-applicable: "
 MISSING_INPUT = "missing-input: "
+MANUAL_CHECK = "manual-check: "
+#: The host shown for a check by hand whose wildcard is not documented either.
+NO_HOST = "(not documented)"
+#: The key of a table entry that stands for every key the table does not list.
+ANY_KEY = "*"
+#: Endpoint fields a null table entry leaves out (a note for one cloud only, say).
+ADVICE_FIELDS = ("uncertain", "hint", "why_this_host", "service_tag")
 
 
 def skip_code(skip_reason: str | None) -> str:
@@ -30,6 +39,8 @@ def skip_code(skip_reason: str | None) -> str:
         return "not-applicable"
     if skip_reason and skip_reason.startswith(MISSING_INPUT):
         return "missing-input"
+    if skip_reason and skip_reason.startswith(MANUAL_CHECK):
+        return "manual-check"
     return "skipped"
 
 
@@ -79,6 +90,10 @@ class Substituter:
         self.item: Any = _NO_ITEM
         self.unresolved: set[DataPath] = set()
         self.not_applicable: list[str] = []
+        #: Advice fields of the current item left out by a null table entry.
+        self.dropped: set[str] = set()
+        #: Length of the current item's origin path (None outside an item).
+        self._origin_size: int | None = None
 
     def tree(self, value: Any, path: DataPath) -> Any:
         if isinstance(value, dict):
@@ -172,6 +187,8 @@ class Substituter:
             message = f"unknown table {table_name!r}{suggest(table_name, self.tables)}"
             self.problems.append(problem(self.smap, path, message))
             return UNRESOLVED
+        if str(key) not in table and ANY_KEY in table:
+            key = ANY_KEY
         if str(key) not in table:
             message = (
                 f"tables.{table_name} has no entry {key!r} (for {var}){suggest(str(key), table)}"
@@ -179,25 +196,52 @@ class Substituter:
             self.problems.append(problem(self.smap, path, message))
             return UNRESOLVED
         if table[str(key)] is None:
-            self.not_applicable.append(f"tables.{table_name} has no value for {var}={key}")
+            if self._in_advice_field(path):
+                self.dropped.add(str(path[-1]))
+            else:
+                self.not_applicable.append(f"tables.{table_name} has no value for {var}={key}")
             return UNRESOLVED
         return table[str(key)]
+
+    def _in_advice_field(self, path: DataPath) -> bool:
+        size = self._origin_size
+        return (
+            size is not None
+            and len(path) == size + 1
+            and path[:1] == ("endpoints",)
+            and path[-1] in ADVICE_FIELDS
+        )
 
     def item_of(self, raw: dict[str, Any], origin: DataPath, item: Any) -> Item:
         """Substitutes one endpoint or step (with `${item}` bound to `item`)."""
         self.item, self.unresolved, self.not_applicable = item, set(), []
+        self.dropped, self._origin_size = set(), len(origin)
         data = self.tree(
             {k: v for k, v in raw.items() if k not in ("for_each", "when_empty")}, origin
         )
-        self.item = _NO_ITEM
+        self.item, self._origin_size = _NO_ITEM, None
         size = len(origin)
         unresolved = {path[size:] for path in self.unresolved}
-        reason = (
-            f"{NOT_APPLICABLE}{'; '.join(dict.fromkeys(self.not_applicable))}"
-            if self.not_applicable
-            else None
-        )
+        for name in self.dropped:
+            data.pop(name, None)
+            unresolved.discard((name,))
+        reason = _skip_reason(data, unresolved, self.not_applicable)
         return Item(data, origin, reason, unresolved)
+
+
+def _skip_reason(data: dict[str, Any], unresolved: set[DataPath], missing: list[str]) -> str | None:
+    """Not applicable when a table had no value; a check by hand when the endpoint says what
+    to check (`by_hand:`, resolved): its host is then the wildcard it stands for."""
+    if not missing:
+        return None
+    by_hand = data.get("by_hand")
+    if isinstance(by_hand, str) and ("by_hand",) not in unresolved:
+        wildcard = data.get("wildcard")
+        known = isinstance(wildcard, str) and ("wildcard",) not in unresolved
+        data["host"] = wildcard if known else NO_HOST
+        unresolved.add(("host",))
+        return MANUAL_CHECK + " ".join(by_hand.split())
+    return f"{NOT_APPLICABLE}{'; '.join(dict.fromkeys(missing))}"
 
 
 def expand_endpoints(raw: Sequence[Any], sub: Substituter) -> list[Item]:

@@ -33,13 +33,18 @@ A2A_HOSTS = (
 H2A_HOSTS = (
     "login.microsoftonline.com",
     "pod01-rcm1.we.hypervrecoverymanager.windowsazure.com",
+    "pod01-srs1.we.hypervrecoverymanager.windowsazure.com",
     "pod01-id1.we.backup.windowsazure.com",
+    "pod01-prot1.we.backup.windowsazure.com",
     "hvstore.blob.core.windows.net",
-    "azgnrelay-eastus-l1.servicebus.windows.net",
+    "azgnrelay-westeurope-l1.servicebus.windows.net",
     "dc.services.visualstudio.com",
 )
-#: A private-link name of the vault (private-endpoint section, vault_id 1234567).
-PRIVATE_RCM = "1234567-asr-pod01-rcm1.jpw.privatelink.siterecovery.windowsazure.com"
+#: The vault's RCM names (private-endpoint section, vault_id 1234567): the public names
+#: clients resolve, and the privatelink names they CNAME into.
+PRIVATE_RCM = "1234567-asr-pod01-rcm1.jpw.siterecovery.windowsazure.com"
+PRIVATE_RCM_SOURCE = "1234567-asr-pod01-rcm1.jpe.siterecovery.windowsazure.com"
+PRIVATELINK_RCM = "1234567-asr-pod01-rcm1.jpw.privatelink.siterecovery.windowsazure.com"
 PROXY_ENV = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
@@ -68,8 +73,13 @@ def _no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def peers(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Peers]:
     pki: Pki = AzureLikePki() if request.param == "microsoft" else Pki()
-    hosts = sorted({*A2A_HOSTS, *H2A_HOSTS, PRIVATE_RCM, "time.windows.com", "localhost"})
+    hosts = sorted({*A2A_HOSTS, *H2A_HOSTS, "time.windows.com", "localhost"})
     zone = {host: ["127.0.0.1"] for host in hosts}
+    # The healthy chain for the target geo's name; the source geo's name answers without
+    # the privatelink CNAME. Only the dns stage runs for them (see the test).
+    zone[PRIVATE_RCM] = [f"cname:{PRIVATELINK_RCM}"]
+    zone[PRIVATELINK_RCM] = ["10.20.30.40"]
+    zone[PRIVATE_RCM_SOURCE] = ["10.20.30.41"]
     ca_bundle = pki.write_bundle(tmp_path / "ca.pem")
     # Blob storage answers an anonymous request with 400: the healthy result (facts §0).
     with (
@@ -80,7 +90,11 @@ def peers(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Peers]:
 
 
 def child_plan(
-    peers: Peers, parent: str, extra_steps: str = "", routes: str = "[default, agent]"
+    peers: Peers,
+    parent: str,
+    extra_steps: str = "",
+    routes: str = "[default, agent]",
+    chain: str = "[dns, tcp, tls, http]",
 ) -> Path:
     """A plan that extends a built-in one, pointed at the loopback TLS server's port."""
     path = peers.tmp / f"{parent}-loopback.yaml"
@@ -97,6 +111,7 @@ defaults:
   timeout: 5
   deadline: 60
   routes: {routes}
+  chain: {chain}
 steps:
   - id: clock
     kind: clock
@@ -214,16 +229,25 @@ def test_a2a_through_a_proxy(peers: Peers, capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.parametrize("peers", ["microsoft"], indirect=True)
 def test_a2a_private_endpoint_mode(peers: Peers, capsys: pytest.CaptureFixture[str]) -> None:
+    # DNS only: the private answers are judged, never connected to.
+    plan = child_plan(peers, "a2a", chain="[dns]")
     args = (*A2A_VARS, "--var", "vault_id=1234567", "--enable", "private-endpoint")
-    code, report = run(peers, child_plan(peers, "a2a"), *args, "--no-proxy")
+    code, report = run(peers, plan, *args, "--no-proxy")
     capsys.readouterr()
     results = endpoint_results(report)
-    # The private-link name resolves to loopback, which counts as a private address.
+    # The public name CNAMEs into the privatelink zone and ends at a private address.
     private = results["private-rcm-1234567"]["dns"]
     assert (private["status"], private["host"]) == ("pass", PRIVATE_RCM), private
+    assert PRIVATELINK_RCM in private["detail"]
+    # The source geo's name answers privately but without the CNAME: not the endpoint.
+    source = results["private-rcm-source-1234567"]["dns"]
+    assert (source["status"], source["reason"]) == ("fail", "no-privatelink-cname"), source
+    assert "privatelink.siterecovery.windowsazure.com" in source["hint"]
     # Entra ID must resolve publicly; here it resolves to loopback, so the check says so.
     public = results["entra-id-public"]["dns"]
     assert (public["status"], public["reason"]) == ("fail", "expected-public")
+    # The public ASR hosts are advisory in this mode.
+    assert results["asr-target"]["dns"]["required"] is False
     assert code == 1
 
 
@@ -246,6 +270,8 @@ def test_h2a_runs_end_to_end_with_time_sync(
     for endpoint_id in (
         "entra-id",
         "asr-service",
+        "asr-provider",
+        "backup-protection",
         "backup-service",
         "storage-hvstore",
         "servicebus",

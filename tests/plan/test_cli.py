@@ -141,7 +141,7 @@ def test_diff_identical(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         capsys, "diff", "base", str(DATA / "builtin" / "base.yaml"), "--var", "region=westus"
     )
-    assert (code, out) == (0, "endpoints: identical\n")
+    assert (code, out) == (0, "endpoints and steps: identical\n")
 
 
 def test_diff_lists_changes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,7 +155,9 @@ def test_diff_lists_changes(capsys: pytest.CaptureFixture[str]) -> None:
         "+ extra: extra.example.com:8443 (Added by the child.)",
         "~ keyvault: enabled False -> True",
         "~ regional: host 'jpe.example.com' -> 'jpe.replaced.example.com';"
-        " purpose 'Something.' -> 'Replaced by the child.'",
+        " purpose 'Something.' -> 'Replaced by the child.';"
+        " docs 'https://learn.microsoft.com/x' -> 'https://learn.microsoft.com/y';"
+        " checked '2026-11-25' -> '2026-11-20'",
     ]
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
-from runner.kinds.net import manual_commands
+from runner.kinds.net import manual_commands, private_endpoint
 from runner.kinds.net.addresses import classify, family
 from runner.kinds.net.threads import in_thread
 from runner.results import Status
@@ -48,11 +48,13 @@ async def _with_system(probe: Probe) -> StageOutcome:
     command = manual_commands.nslookup(probe)
     start = time.monotonic()
     port = probe.endpoint.port
+    # The canonical name (the end of the CNAME chain) is asked for only where it is judged.
+    flags = socket.AI_CANONNAME if probe.endpoint.cname_into else 0
     try:
         # In a daemon thread rather than loop.getaddrinfo (the default executor): a stuck
         # resolver must not hold up the end of an interrupted run.
         infos = await asyncio.wait_for(
-            in_thread(lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)),
+            in_thread(lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=flags)),
             probe.timeout,
         )
     except asyncio.TimeoutError:
@@ -64,6 +66,9 @@ async def _with_system(probe: Probe) -> StageOutcome:
         "resolver": "system",
         "note": "the system resolver does not report CNAMEs, TTLs or the answering server",
     }
+    canonical = next((str(info[3]) for info in infos if info[3]), "")
+    if flags and canonical:
+        facts["canonical_name"] = canonical.rstrip(".")
     return _judge(probe, addresses, facts, time.monotonic() - start, command)
 
 
@@ -216,13 +221,24 @@ def _judge(
             facts=facts,
         )
     shown = ", ".join(f"{a} ({classify(a)})" for a in addresses[:4])
-    reason = _expectation(probe.endpoint.address, addresses)
+    reason = None if probe.endpoint.cname_into else _expectation(probe.endpoint.address, addresses)
     if reason:
         word = "public" if reason == "expected-private" else "private"
         detail = f"expected {probe.endpoint.address} addresses, got {word}: {shown}"
         return StageOutcome(
             status=Status.FAIL, reason=reason, detail=detail, command=command, facts=facts
         )
+    if probe.endpoint.cname_into:
+        verdict = private_endpoint.judge(probe.endpoint.cname_into, addresses, facts)
+        if verdict is not None:
+            return StageOutcome(
+                status=Status.FAIL,
+                reason=verdict.reason,
+                detail=verdict.detail,
+                command=command,
+                facts=facts,
+            )
+        shown = private_endpoint.through(facts, shown)
     return StageOutcome(
         status=Status.PASS,
         reason="ok",

@@ -81,6 +81,8 @@ def summary(report: RunReport, json_path: str | None = None) -> str:
     text += _group("Failed optional checks (warnings)", [r for r in bad if not r.required])
     text += _group("Warnings and findings", warned)
     text += _causes(finished)
+    manual = advice.by_hand_lines(finished, indent="  ")
+    text += "\n".join(["To check by hand:", *manual[1:]]) + "\n\n" if manual else ""
     text += what_to_send(report, json_path) + "\n"
     if report.interrupted:
         text += (
