@@ -28,7 +28,7 @@ def normalized(text: str, runs: Runs) -> str:
     return text.replace(f": {hostname}, plan", ": HOST, plan")
 
 
-def test_fixed_and_nothing_new_exits_0(runs: Runs, capsys) -> None:
+def test_fixed_and_nothing_new_exits_0(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = compare(capsys, str(runs.before), str(runs.fixed))
     assert code == 0 and err == ""
     text = normalized(out, runs)
@@ -38,7 +38,9 @@ def test_fixed_and_nothing_new_exits_0(runs: Runs, capsys) -> None:
     assert SECRET not in out
 
 
-def test_a_new_failure_exits_1_with_its_advice(runs: Runs, capsys) -> None:
+def test_a_new_failure_exits_1_with_its_advice(
+    runs: Runs, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = compare(capsys, str(runs.fixed), str(runs.broken))
     assert code == 1
     new = out.split("Newly failing (1):\n")[1].split("\n\n")[0].splitlines()
@@ -53,7 +55,9 @@ def test_a_new_failure_exits_1_with_its_advice(runs: Runs, capsys) -> None:
     assert "Result: 1 newly failing, 0 fixed, 1 still failing, 3 not compared, 7 unchanged" in out
 
 
-def test_json_lists_every_check_with_its_change(runs: Runs, capsys) -> None:
+def test_json_lists_every_check_with_its_change(
+    runs: Runs, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = compare(capsys, str(runs.before), str(runs.broken), "--format", "json")
     assert code == 1
     doc = json.loads(out)
@@ -77,7 +81,9 @@ def test_json_lists_every_check_with_its_change(runs: Runs, capsys) -> None:
     assert doc["plan"] == [{"name": "plan version", "before": "1.0.0", "after": "1.1.0"}]
 
 
-def test_secret_variable_change_is_shown_masked(runs: Runs, capsys, tmp_path) -> None:
+def test_secret_variable_change_is_shown_masked(
+    runs: Runs, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     out_file = tmp_path / "changes.txt"
     code, out, _ = compare(capsys, str(runs.before), str(runs.fixed), "-o", str(out_file))
     assert code == 0 and out == ""
@@ -86,14 +92,16 @@ def test_secret_variable_change_is_shown_masked(runs: Runs, capsys, tmp_path) ->
     assert SECRET not in text
 
 
-def test_the_same_report_twice_changes_nothing(runs: Runs, capsys) -> None:
+def test_the_same_report_twice_changes_nothing(
+    runs: Runs, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = compare(capsys, str(runs.broken), str(runs.broken))
     assert code == 0
     assert "Newly failing" not in out and "Fixed" not in out and "Variables" not in out
     assert "Still failing (2):" in out  # web dns (required) and extra dns (optional)
 
 
-def test_interrupted_after_exits_1(fleet: Fleet, capsys) -> None:
+def test_interrupted_after_exits_1(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = compare(capsys, str(fleet.healthy), str(fleet.stopped))
     assert code == 1
     assert "After was interrupted: its unfinished checks could not be compared." in out
@@ -103,7 +111,7 @@ def test_interrupted_after_exits_1(fleet: Fleet, capsys) -> None:
 
 @pytest.mark.parametrize(("content", "why"), BAD_INPUTS)
 def test_bad_input_is_one_line_and_exit_2(
-    runs: Runs, tmp_path, capsys, content: str | None, why: str
+    runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, why: str
 ) -> None:
     bad = write_bad(tmp_path / "bad.json", content, runs.before)
     for args in ([str(bad), str(runs.before)], [str(runs.before), str(bad)]):
@@ -112,7 +120,9 @@ def test_bad_input_is_one_line_and_exit_2(
         assert err.startswith(f"asrcheck: {bad}{why}") and err.count("\n") == 1
 
 
-def test_a_directory_or_a_missing_file_exits_2(runs: Runs, tmp_path, capsys) -> None:
+def test_a_directory_or_a_missing_file_exits_2(
+    runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = compare(capsys, str(runs.root), str(tmp_path / "absent.json"))
     assert code == 2
     lines = err.splitlines()
