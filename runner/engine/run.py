@@ -22,6 +22,7 @@ from runner.engine import jobs, routing
 from runner.errors import log_internal
 from runner.events import RunInfo, RunReport, Sink
 from runner.kinds.base import Probe, StageOutcome, StepOutcome
+from runner.kinds.net.connection import STATE_KEY
 from runner.model import Endpoint, Plan, Step
 from runner.results import CheckResult, Status
 
@@ -92,9 +93,30 @@ def _outcome_result(
 async def _chain(
     job: jobs.Job, plan_route: routing.RoutePlan, ctx: Context, rec: jobs.Recorder
 ) -> None:
+    state: dict[str, Any] = {}
+    try:
+        await _stages(job, plan_route, ctx, rec, state)
+    finally:
+        _close_connection(state)
+
+
+def _close_connection(state: dict[str, Any]) -> None:
+    """The chain is over (done, failed or cancelled): its connection is closed."""
+    conn = state.get(STATE_KEY)
+    if conn is not None:
+        conn.close()
+
+
+async def _stages(
+    job: jobs.Job,
+    plan_route: routing.RoutePlan,
+    ctx: Context,
+    rec: jobs.Recorder,
+    state: dict[str, Any],
+) -> None:
+    """Runs the chain's stages in order; each gets what the earlier ones put in `state`."""
     assert job.endpoint is not None
     endpoint = job.endpoint
-    state: dict[str, Any] = {}
     failed: str | None = None
     for name in job.expected:
         if failed is not None:
@@ -215,10 +237,18 @@ async def _wait(
     return "interrupted" if stopper is not None and stopper in done else "deadline"
 
 
-async def _end_run() -> None:
-    """Lets kinds release what their checks shared during the run (optional `end_run()`)."""
-    kinds = dict.fromkeys([*registry.STAGES.values(), *registry.STEPS.values()])
-    for kind in kinds:
+async def _end_run(planned: list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]]) -> None:
+    """Lets the kinds the run used release what their checks shared (optional `end_run()`);
+    kinds the run did not use stay unimported."""
+    used = {
+        kind
+        for job, work in planned
+        if work is not None
+        for kind in (job.expected if job.endpoint is not None else [job.template.check])
+    }
+    stages = [registry.STAGES[name] for name in sorted(used) if name in registry.STAGES]
+    steps = [registry.STEPS[name] for name in sorted(used) if name in registry.STEPS]
+    for kind in dict.fromkeys([*stages, *steps]):
         end_run = getattr(kind, "end_run", None)
         if end_run is None:
             continue
@@ -249,7 +279,7 @@ async def run_plan(
     gate = asyncio.Semaphore(concurrency or plan.concurrency)
     tasks = [asyncio.ensure_future(_bounded(job, work, gate)) for job, work in planned if work]
     ended = await _wait(tasks, stop, deadline if deadline is not None else plan.deadline)
-    await _end_run()
+    await _end_run(planned)
     if ended is not None:
         for job, _ in planned:
             for result in job.unfinished(ended):

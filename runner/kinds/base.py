@@ -6,7 +6,9 @@
 * A **step kind** (`machine`, `proxy-config`, `ntp`, ...) is a standalone step of a plan.
   The engine calls `run(step, ctx)` and gets one or more `StepOutcome`s.
 * Either kind may also define `async def end_run() -> None`: the engine awaits it once
-  when a run ends, to close what the run's checks shared (the http stage's clients).
+  when a run that used the kind ends, to close what the run's checks shared.
+* A stage may put the chain's open connection in `StageOutcome.state` under
+  `kinds.net.connection.STATE_KEY`; the next stages use it, the engine closes it.
 
 Kinds report expected failures (NXDOMAIN, refused, untrusted certificate) as outcomes with
 a reason code from `runner.reasons`; they never raise for them. The engine turns anything

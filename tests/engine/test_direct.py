@@ -7,7 +7,6 @@ import socket
 import pytest
 
 from runner.context import Context
-from runner.kinds.stages import tcp
 from runner.results import Status
 from tests.helpers.engine import by_check, endpoint, plan_of, run
 from tests.peers.dns import DnsServer
@@ -81,9 +80,7 @@ def test_address_expectations(ctx_for):
     assert by_check(report, "pub")["dns"].reason == "expected-public"
 
 
-def test_tcp_refused_blackholed_and_reset(ctx_for, monkeypatch):
-    # The reset must be seen however slowly the loaded machine schedules the peer.
-    monkeypatch.setattr(tcp, "MIN_SETTLE_S", 1.0)
+def test_tcp_refused_blackholed_and_reset(ctx_for):
     with DnsServer({"a.test": ["127.0.0.1"]}) as dns, Blackhole() as hole, ClosingServer() as rst:
         assert hole.verify(), "this kernel completes connects to a full backlog"
         plan = plan_of(
@@ -100,7 +97,16 @@ def test_tcp_refused_blackholed_and_reset(ctx_for, monkeypatch):
     assert "This host stands for *.a.test" in refused.hint
     assert "Allow service tag Tag.X" in refused.hint
     assert by_check(report, "hole")["tcp"].reason == "tcp-timeout"
-    assert by_check(report, "rst")["tcp"].reason == "reset"
+    # Nothing waits for a reset after the connect: it is reported where it lands, by tcp when
+    # it is there as the connect completes (always so in test_reset_at_connect.py), else by
+    # tls as the cut handshake (Windows: 10054). Which one depends on the peer's speed here.
+    rst = by_check(report, "rst")
+    if rst["tcp"].status is Status.FAIL:
+        assert rst["tcp"].reason == "reset"
+        assert rst["tls"].status is Status.SKIP
+    else:
+        assert (rst["tls"].status, rst["tls"].reason) == (Status.FAIL, "tls-handshake")
+        assert "10054" in rst["tls"].hint
     assert by_check(report, "hole")["tls"].detail == "not run: the tcp stage failed"
 
 

@@ -4,15 +4,10 @@ to 127.0.0.1 fails with "Network is unreachable" without any packet leaving the 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.netns import run_isolated
 
 SCRIPT = """
 import asyncio, json
@@ -25,29 +20,9 @@ print(json.dumps([r.to_json() for r in report.results]))
 """
 
 
-def _can_unshare() -> str | None:
-    if shutil.which("unshare") is None:
-        return "unshare(1) is not installed"
-    if os.geteuid() != 0:
-        return "needs root to create a network namespace"
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, timeout=10)
-    return None if probe.returncode == 0 else "unshare -n is not permitted here"
-
-
 @pytest.mark.netns
 def test_tcp_unreachable_in_an_isolated_namespace():
-    why = _can_unshare()
-    if why:
-        pytest.skip(why)
-    done = subprocess.run(
-        ["unshare", "-n", sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    tcp, tls = json.loads(done.stdout)
+    tcp, tls = json.loads(run_isolated(SCRIPT))
     assert (tcp["status"], tcp["reason"]) == ("fail", "unreachable")
     assert "unreachable" in tcp["detail"].lower()
     assert (tls["status"], tls["reason"]) == ("skip", "skipped")

@@ -26,6 +26,9 @@ API (import from the submodules):
   connects never complete (Linux drops the SYN); `.verify()` checks it on this kernel.
 * `tests.peers.tcp.ClosingServer(rst=True, after_read=False)`: accepts then resets (or
   closes); `after_read=True` waits for the first bytes (a TLS ClientHello) first.
+* `tests.peers.reset_at_connect.ResetAtConnect()`: only inside a network namespace the test
+  creates (`tests.helpers.netns.run_isolated(script, tun=True)`): a tun device whose peer
+  192.0.2.2 answers every SYN with a SYN-ACK and a RST at once; `.resets` counts them.
 * `tests.peers.proxy.ConnectProxy(upstreams, *, mode="open", credentials=(u, p))`: an HTTP
   CONNECT proxy; `upstreams` maps "host:port" or "host" to a loopback port. Modes: `open`,
   `auth` (407 without the right Basic credentials), `deny` (403), `upstream-fail` (502,

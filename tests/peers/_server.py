@@ -39,6 +39,11 @@ class AcceptLoop:
             _close(conn)
         _close(self.sock)
 
+    @property
+    def accepted(self) -> int:
+        """How many TCP connections were accepted so far."""
+        return len(self.conns)
+
     def wait(self, seconds: float) -> None:
         """Sleeps up to `seconds`, waking early when the server stops."""
         self._stop.wait(seconds)

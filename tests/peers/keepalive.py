@@ -33,6 +33,8 @@ class KeepAliveTlsServer:
         self.context.sni_callback = self._sni
         self.refuse_head = set(refuse_head)
         self.seen: list[Seen] = []
+        #: The connections (by number) that ended: closed by the client, or broken.
+        self.ended: list[int] = []
         self._numbers = itertools.count(1)
         self._local = threading.local()
         self._loop = AcceptLoop(listen(), self._serve)
@@ -40,6 +42,11 @@ class KeepAliveTlsServer:
     @property
     def port(self) -> int:
         return self._loop.port
+
+    @property
+    def accepted(self) -> int:
+        """TCP connections accepted (handshaken or not)."""
+        return self._loop.accepted
 
     def __enter__(self) -> KeepAliveTlsServer:
         self._loop.start()
@@ -58,9 +65,12 @@ class KeepAliveTlsServer:
         except (ssl.SSLError, OSError):
             return
         number = next(self._numbers)
-        with tls:
-            while self._answer(tls, number):
-                pass
+        try:
+            with tls:
+                while self._answer(tls, number):
+                    pass
+        finally:  # closed by the client (FIN or RST), or timed out after 10 s
+            self.ended.append(number)
 
     def _answer(self, tls: ssl.SSLSocket, number: int) -> bool:
         head = read_head(tls)

@@ -1,4 +1,4 @@
-"""The SSL contexts shared by the tls and http stages, and where their socket goes."""
+"""The SSL contexts shared by the tls and http stages, where their socket goes, the handshake."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import warnings
 
 from runner.context import Context
 from runner.kinds.base import Probe
+from runner.kinds.net.connection import Connection
 from runner.kinds.net.tunnel import open_tunnel
 
 
@@ -42,6 +43,7 @@ _LOADING = threading.Lock()
 def _verifying(ca_bundle: str | None, _stamp: tuple[int, int] | None) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=ca_bundle)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.set_alpn_protocols(["http/1.1"])  # the http stage speaks HTTP/1.1 on this session
     return context
 
 
@@ -102,3 +104,24 @@ def open_socket(probe: Probe) -> socket.socket:
     sock = socket.create_connection((target(probe), port), timeout=probe.timeout)
     sock.settimeout(max(probe.timeout - (time.monotonic() - started), 0.1))
     return sock
+
+
+def open_connection(probe: Probe) -> Connection:
+    """A connection of its own, for a stage whose chain opened none (or a second look)."""
+    return Connection(open_socket(probe))
+
+
+def handshake(conn: Connection, context: ssl.SSLContext, probe: Probe) -> ssl.SSLSocket:
+    """TLS on the connection's socket, within `probe.timeout` (blocking: call it in a thread).
+
+    Raises ssl.SSLError or OSError as the handshake fails; the connection then holds the
+    failed TLS socket, which closing the connection closes.
+    """
+    with conn.using() as sock:
+        tls = context.wrap_socket(
+            sock, server_hostname=tls_name(probe), do_handshake_on_connect=False
+        )
+        conn.secured(tls)
+        tls.settimeout(probe.timeout)
+        tls.do_handshake()
+    return tls

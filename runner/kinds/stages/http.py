@@ -1,15 +1,21 @@
-"""One HEAD request like `curl -I` (GET when HEAD is refused); any HTTP status = reachable."""
+"""One HEAD request like `curl -I` (GET when HEAD is refused); any HTTP status = reachable.
+
+The request goes over the chain's connection, on the TLS session the tls stage checked;
+a chain without one (no tcp, proxy or tls stage before) opens its own.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
+import socket
+import ssl
 import time
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
-from runner.kinds.net import http_clients, manual_commands, tls_context
+from runner.kinds.net import connection, manual_commands, tls_context
+from runner.kinds.net.threads import in_thread
 from runner.peer_text import shown
 from runner.results import Status
 
@@ -21,72 +27,89 @@ SUMMARY = "Send one HTTPS HEAD request (no redirects); any HTTP status means rea
 _HEADERS = ("server", "x-ms-request-id", "date", "location")
 
 
-def _url(probe: Probe) -> tuple[str, dict[str, Any]]:
-    """The URL to ask and the request extensions.
+@dataclass
+class _Asked:
+    """The exchange so far: the methods sent, the last answer and its time to first byte."""
 
-    Direct routes go to the address the earlier stages reached, with the host name in
-    the Host header and SNI; proxy routes name the host and let the proxy resolve it.
-    """
-    host, port = tls_context.tls_name(probe), probe.endpoint.port
-    if probe.proxy is not None:
-        return f"https://{host}:{port}/", {}
-    address = tls_context.target(probe)
-    try:
-        if ipaddress.ip_address(address).version == 6:
-            address = f"[{address}]"
-    except ValueError:
-        pass
-    return f"https://{address}:{port}/", {"sni_hostname": host}
-
-
-async def end_run() -> None:
-    """The run is over: close the httpx clients its checks shared."""
-    await http_clients.close_all()
+    methods: list[str]
+    response: httpx.Response | None = None
+    first_byte_s: float | None = None
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
     """Sends HEAD (GET if refused) and reports the answer."""
+    return await in_thread(lambda: _check(probe, ctx))
+
+
+def _check(probe: Probe, ctx: Context) -> StageOutcome:
     import httpx
 
     command = manual_commands.curl(probe)
-    url, extensions = _url(probe)
-    start = time.monotonic()
-    methods: list[str] = []
+    asked = _Asked(methods=[])
+    owned: list[connection.Connection] = []
     try:
-        # httpx times each read; a dripping answer needs a total for the stage.
-        response = await asyncio.wait_for(_ask(probe, ctx, url, extensions, methods), probe.timeout)
-    except asyncio.TimeoutError:
-        return _fail("http-timeout", f"no complete answer within {probe.timeout:g}s", command)
-    except httpx.TimeoutException as error:
-        return _fail(
-            "http-timeout",
-            f"no complete answer within {probe.timeout:g}s ({type(error).__name__})",
-            command,
-        )
-    except httpx.HTTPError as error:
+        _exchange(probe, ctx, asked, owned)
+    except (httpx.TimeoutException, socket.timeout) as error:
+        detail = f"no complete answer within {probe.timeout:g}s ({type(error).__name__})"
+        return _fail("http-timeout", detail, command)
+    except (httpx.HTTPError, ssl.SSLError, OSError) as error:
         return _fail("http-error", f"{type(error).__name__}: {shown(str(error))}", command)
-    took = time.monotonic() - start
-    return _judge(response, methods, took, command)
+    finally:
+        for conn in owned:
+            conn.close()
+    return _judge(asked, command)
 
 
-async def _ask(
-    probe: Probe, ctx: Context, url: str, extensions: dict[str, Any], methods: list[str]
-) -> httpx.Response:
-    """HEAD, then GET when HEAD is refused (405/501); `methods` records what was sent."""
+def _exchange(
+    probe: Probe, ctx: Context, asked: _Asked, owned: list[connection.Connection]
+) -> None:
+    """HEAD, then GET when HEAD is refused (405/501), within `probe.timeout` in all."""
     import httpx
 
-    headers = {"Host": _host_header(probe), "User-Agent": "asrcheck"}
-    proxy_url = probe.proxy.url if probe.proxy is not None else None
-    client = http_clients.client(proxy_url, tls_context.verifying(ctx))
-    timeout = httpx.Timeout(probe.timeout)
+    deadline = time.monotonic() + probe.timeout
+    headers = {"Host": _host_header(probe), "User-Agent": "asrcheck", "Accept": "*/*"}
+    url = httpx.URL(f"https://{tls_context.tls_name(probe)}:{probe.endpoint.port}/")
+    conn = connection.of(probe)
     for method in ("HEAD", "GET"):
-        methods.append(method)
-        response = await client.request(
-            method, url, headers=headers, extensions=extensions, timeout=timeout
-        )
-        if response.status_code not in (405, 501):
-            break
-    return response
+        conn = _secured(probe, ctx, conn, owned, deadline)
+        asked.methods.append(method)
+        reusable = _ask(conn, httpx.Request(method, url, headers=headers), asked, deadline)
+        assert asked.response is not None
+        if asked.response.status_code not in (405, 501):
+            return
+        conn = conn if reusable else None
+
+
+def _secured(
+    probe: Probe,
+    ctx: Context,
+    conn: connection.Connection | None,
+    owned: list[connection.Connection],
+    deadline: float,
+) -> connection.Connection:
+    """A connection with TLS: the chain's, else (or after the server closed it) a new one."""
+    left = replace(probe, timeout=max(deadline - time.monotonic(), 0.01))
+    if conn is None or conn.closed:
+        conn = tls_context.open_connection(left)
+        owned.append(conn)
+    if conn.tls is None:
+        tls_context.handshake(conn, tls_context.verifying(ctx), left)
+    return conn
+
+
+def _ask(
+    conn: connection.Connection, request: httpx.Request, asked: _Asked, deadline: float
+) -> bool:
+    """Sends `request`; True when the connection may carry another one."""
+    from runner.kinds.net.http_transport import OverConnection
+
+    with conn.using() as sock:
+        transport = OverConnection(sock, request.url, deadline)
+        sent = time.monotonic()
+        asked.response = transport.handle_request(request)
+        arrived = transport.stream.first_byte
+        asked.first_byte_s = arrived - sent if arrived is not None else None
+        return transport.reusable()
 
 
 def _host_header(probe: Probe) -> str:
@@ -98,19 +121,22 @@ def _fail(reason: str, detail: str, command: str) -> StageOutcome:
     return StageOutcome(status=Status.FAIL, reason=reason, detail=detail, command=command)
 
 
-def _judge(response: httpx.Response, methods: list[str], took: float, command: str) -> StageOutcome:
+def _judge(asked: _Asked, command: str) -> StageOutcome:
+    response = asked.response
+    assert response is not None
     seen = {name: response.headers[name] for name in _HEADERS if name in response.headers}
+    took = asked.first_byte_s
     facts: dict[str, Any] = {
-        "method": methods[-1],
+        "method": asked.methods[-1],
         "status": response.status_code,
         "reason_phrase": response.reason_phrase,
         "http_version": response.http_version,
         "headers": seen,
-        "time_ms": round(took * 1000, 1),
+        "time_ms": round(took * 1000, 1) if took is not None else None,
     }
     server = f" (Server: {shown(seen['server'])})" if "server" in seen else ""
     phrase = shown(response.reason_phrase)
-    detail = f"{methods[-1]} answered {response.status_code} {phrase}{server}: reachable"
+    detail = f"{asked.methods[-1]} answered {response.status_code} {phrase}{server}: reachable"
     return StageOutcome(
         status=Status.PASS, reason="ok", detail=detail, command=command, facts=facts
     )

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
-from runner.kinds.net import manual_commands
+from runner.kinds.net import connection, manual_commands
 from runner.kinds.net.threads import in_thread
 from runner.kinds.net.tunnel import open_tunnel
 from runner.results import Status
@@ -16,7 +16,7 @@ SUMMARY = "Ask the route's HTTP proxy to CONNECT to the endpoint."
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
-    """Asks the proxy for a CONNECT tunnel, then closes it."""
+    """Asks the proxy for a CONNECT tunnel; the next stages use it as the chain's connection."""
     command = manual_commands.curl(probe)
     if probe.proxy is None:
         return StageOutcome(
@@ -28,32 +28,22 @@ async def run(probe: Probe, ctx: Context) -> StageOutcome:
     host, port = probe.endpoint.host, probe.endpoint.port
     url = probe.proxy.url
     result = await in_thread(lambda: open_tunnel(url, host, port, probe.timeout))
-    if result.sock is not None:
-        result.sock.close()
     facts: dict[str, Any] = {
         "proxy": probe.route.proxy,
         "status": result.status,
         "server": result.server,
         "answer": result.detail,
     }
-    if result.reason != "ok":
-        return StageOutcome(
-            status=Status.FAIL,
-            reason=result.reason,
-            detail=result.detail,
-            command=command,
-            facts=facts,
-        )
-    if _has_credentials(probe):
-        return StageOutcome(
-            status=Status.WARN,
-            reason="proxy-auth-unsupported",
-            detail=f"{result.detail}, but this route sends proxy credentials",
-            command=command,
-            facts=facts,
-        )
+    state: dict[str, Any] = {}
+    status, reason, detail = Status.FAIL, result.reason, result.detail
+    if result.sock is not None:
+        state[connection.STATE_KEY] = connection.Connection(result.sock)
+        status, reason = Status.PASS, "ok"
+        if _has_credentials(probe):
+            status, reason = Status.WARN, "proxy-auth-unsupported"
+            detail += ", but this route sends proxy credentials"
     return StageOutcome(
-        status=Status.PASS, reason="ok", detail=result.detail, command=command, facts=facts
+        status=status, reason=reason, detail=detail, command=command, facts=facts, state=state
     )
 
 

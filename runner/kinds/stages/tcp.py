@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import ipaddress
 import os
+import socket
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
-from runner.kinds.net import manual_commands
+from runner.kinds.net import connection, manual_commands
 from runner.kinds.net.addresses import family
+from runner.kinds.net.threads import in_thread
 from runner.results import Status
 
 SUMMARY = "Connect over TCP to the endpoint's port on each address family."
-
-#: How long to watch a fresh connection for an immediate reset by a middlebox: a reset
-#: sent by the path arrives within about one round trip, so the wait is SETTLE_FACTOR x
-#: the measured connect time, at least MIN_SETTLE_S and at most MAX_SETTLE_S (unless
-#: MIN_SETTLE_S is raised above it, as tests do that need a reset seen under load).
-MIN_SETTLE_S = 0.05
-MAX_SETTLE_S = 0.2
-SETTLE_FACTOR = 3.0
 
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL}
 _WORDS = {
@@ -34,34 +30,42 @@ _WORDS = {
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
-    """Connects to the first address of each family."""
+    """Connects to the first address of each family; the first connection goes on."""
     targets = _targets(probe)
     attempts = await asyncio.gather(*(_attempt(addr, probe) for addr in targets.values()))
-    facts: dict[str, Any] = dict(zip(targets, attempts))
-    connected = [a["address"] for a in attempts if a["reason"] == "ok"]
+    facts: dict[str, Any] = {fam: attempt.facts for fam, attempt in zip(targets, attempts)}
+    kept = _keep_first([attempt.sock for attempt in attempts])
+    connected = [a.facts["address"] for a in attempts if a.facts["reason"] == "ok"]
     failed = [(fam, a) for fam, a in facts.items() if a["reason"] != "ok"]
     summary = "; ".join(_describe(fam, a) for fam, a in facts.items())
     command = manual_commands.tcp(probe)
-    if not connected:
+    if kept is None:
         reason = failed[0][1]["reason"]
         return StageOutcome(
             status=Status.FAIL, reason=reason, detail=summary, command=command, facts=facts
         )
-    state = {"connected": connected}
+    state = {"connected": connected, connection.STATE_KEY: connection.Connection(kept)}
+    status, reason, hint = Status.PASS, "ok", ""
     if failed:
-        reason = failed[0][1]["reason"]
-        return StageOutcome(
-            status=Status.WARN,
-            reason=reason,
-            detail=summary,
-            command=command,
-            facts=facts,
-            state=state,
-            hint=f"Only {', '.join(f for f, a in facts.items() if a['reason'] == 'ok')} works.",
-        )
+        status, reason = Status.WARN, failed[0][1]["reason"]
+        hint = f"Only {', '.join(f for f, a in facts.items() if a['reason'] == 'ok')} works."
     return StageOutcome(
-        status=Status.PASS, reason="ok", detail=summary, command=command, facts=facts, state=state
+        status=status,
+        reason=reason,
+        detail=summary,
+        command=command,
+        facts=facts,
+        state=state,
+        hint=hint,
     )
+
+
+def _keep_first(socks: list[socket.socket | None]) -> socket.socket | None:
+    """The first family's connection carries the chain on; the others are closed now."""
+    open_ones = [sock for sock in socks if sock is not None]
+    for other in open_ones[1:]:
+        other.close()
+    return open_ones[0] if open_ones else None
 
 
 def _targets(probe: Probe) -> dict[str, str]:
@@ -85,33 +89,56 @@ def _describe(fam: str, attempt: dict[str, Any]) -> str:
     return f"{where} {_WORDS[attempt['reason']]}: {attempt['error']}"
 
 
-async def _attempt(address: str, probe: Probe) -> dict[str, Any]:
+@dataclass
+class _Attempt:
+    facts: dict[str, Any]
+    sock: socket.socket | None = None
+
+
+async def _attempt(address: str, probe: Probe) -> _Attempt:
     port = probe.endpoint.port
-    timing: list[float] = []
-    reason, error = await _connect(address, port, probe.timeout, timing)
-    return {
+    start = time.monotonic()
+    sock, reason, error = await _connect(address, port, probe.timeout)
+    took = time.monotonic() - start
+    facts = {
         "address": address,
         "port": port,
         "reason": reason,
         "error": error,
-        "time_ms": round(timing[0] * 1000, 1) if timing else None,
+        "time_ms": round(took * 1000, 1) if reason == "ok" else None,
     }
+    return _Attempt(facts, sock)
 
 
-async def _connect(address: str, port: int, timeout: float, timing: list[float]) -> tuple[str, str]:
-    start = time.monotonic()
+async def _connect(
+    address: str, port: int, timeout: float
+) -> tuple[socket.socket | None, str, str]:
+    """(the connected socket, "ok", "") or (None, reason, error)."""
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port), timeout)
+        sock = await asyncio.wait_for(_open(address, port, timeout), timeout)
     except asyncio.TimeoutError:
-        return "tcp-timeout", f"no answer within {timeout:g}s"
+        return None, "tcp-timeout", f"no answer within {timeout:g}s"
     except OSError as error:
-        return _classify(error), _message(error)
-    took = time.monotonic() - start
-    timing.append(took)
+        return None, _classify(error), _message(error)
+    reason, why = _already_cut(sock)
+    if reason != "ok":
+        sock.close()
+        return None, reason, why
+    return sock, reason, why
+
+
+async def _open(address: str, port: int, timeout: float) -> socket.socket:
+    """A non-blocking connect; a host name (no dns stage) is resolved first."""
+    loop = asyncio.get_running_loop()
+    fam, where = _literal(address, port) or await _resolve(address, port)
+    sock = socket.socket(fam, socket.SOCK_STREAM)
     try:
-        return await _settle(reader, settle_time(took))
-    finally:
-        writer.close()
+        sock.setblocking(False)
+        await loop.sock_connect(sock, where)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def _message(error: OSError) -> str:
@@ -120,16 +147,30 @@ def _message(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def settle_time(connect_s: float) -> float:
-    """How long to watch a connection that took `connect_s` to open."""
-    return max(MIN_SETTLE_S, min(MAX_SETTLE_S, SETTLE_FACTOR * connect_s))
-
-
-async def _settle(reader: asyncio.StreamReader, wait: float) -> tuple[str, str]:
-    """A TLS server never speaks first: data-less EOF or RST right away means a middlebox."""
+def _literal(address: str, port: int) -> tuple[int, tuple[Any, ...]] | None:
+    """The socket address of an IP literal, without asking any resolver."""
     try:
-        data = await asyncio.wait_for(reader.read(1), wait)
-    except asyncio.TimeoutError:
+        version = ipaddress.ip_address(address).version
+    except ValueError:
+        return None
+    if version == 6:
+        return socket.AF_INET6, (address, port, 0, 0)
+    return socket.AF_INET, (address, port)
+
+
+async def _resolve(host: str, port: int) -> tuple[int, tuple[Any, ...]]:
+    """The first address of a host name (a chain without a dns stage)."""
+    infos = await in_thread(lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+    return infos[0][0], infos[0][4]
+
+
+def _already_cut(sock: socket.socket) -> tuple[str, str]:
+    """A TLS server never speaks first: a reset or data-less close already there right after
+    the connect is the path refusing it. Nothing waits for one: a reset that comes later
+    cuts the TLS handshake, and the tls stage reports it."""
+    try:
+        data = sock.recv(1, socket.MSG_PEEK)
+    except BlockingIOError:
         return "ok", ""
     except OSError as error:
         return "reset", _message(error)

@@ -10,7 +10,7 @@ from typing import Any
 
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
-from runner.kinds.net import manual_commands, tls_context, x509
+from runner.kinds.net import connection, manual_commands, tls_context, x509
 from runner.kinds.net.threads import in_thread
 from runner.results import Status
 
@@ -25,27 +25,56 @@ _PROTOCOL_ERRORS = (
 )
 _EXPIRED = {9, 10}  # X509_V_ERR_CERT_NOT_YET_VALID, X509_V_ERR_CERT_HAS_EXPIRED
 _HOSTNAME = {62, 64}  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
+#: The peer or the path cut the connection during the handshake.
+_CUT_OFF = (
+    ConnectionResetError,
+    ConnectionAbortedError,
+    BrokenPipeError,
+    ssl.SSLEOFError,
+    ssl.SSLZeroReturnError,
+)
+_RESET_HINT = (
+    "Windows reports this as socket error 10054 (connection forcibly closed), which ASR "
+    "shows when TLS 1.2 is not available on the machine; a firewall that resets new "
+    "connections, or filters by server name (SNI), cuts the handshake the same way."
+)
 #: Issuer names of public CAs; anything else on a failed chain suggests a middlebox.
 _PUBLIC_CAS = ("microsoft", "digicert", "baltimore", "globalsign", "verisign", "entrust")
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
-    """Handshakes (in a thread: blocking sockets with timeouts)."""
+    """Handshakes on the chain's connection (in a thread: blocking sockets with timeouts)."""
     return await in_thread(lambda: _check(probe, ctx))
 
 
 def _check(probe: Probe, ctx: Context) -> StageOutcome:
+    """TLS on the connection the tcp or proxy stage opened, else on one of its own."""
+    conn = connection.of(probe)
+    if conn is not None:
+        return _handshake(probe, ctx, conn)
+    try:
+        conn = tls_context.open_connection(probe)
+    except OSError as error:
+        command = manual_commands.openssl(probe)
+        return _fail("tls-handshake", f"connection broke: {error.strerror or error}", command)
+    outcome = _handshake(probe, ctx, conn)
+    if outcome.status is Status.FAIL:
+        conn.close()
+        return outcome
+    return replace(outcome, state={connection.STATE_KEY: conn})
+
+
+def _handshake(probe: Probe, ctx: Context, conn: connection.Connection) -> StageOutcome:
     command = manual_commands.openssl(probe)
     started = time.monotonic()
     try:
-        with tls_context.open_socket(probe) as raw:
-            with tls_context.verifying(ctx).wrap_socket(
-                raw, server_hostname=tls_context.tls_name(probe)
-            ) as tls:
-                facts = _session_facts(tls)
+        tls = tls_context.handshake(conn, tls_context.verifying(ctx), probe)
+        facts = _session_facts(tls)
     except ssl.SSLCertVerificationError as error:
         left = probe.timeout - (time.monotonic() - started)
         return _untrusted(replace(probe, timeout=left), error, command)
+    except _CUT_OFF as error:
+        return _fail("tls-handshake", _cut_off(error), command, hint=_RESET_HINT)
     except ssl.SSLError as error:
         if error.reason in _PROTOCOL_ERRORS:
             left = probe.timeout - (time.monotonic() - started)
@@ -55,7 +84,14 @@ def _check(probe: Probe, ctx: Context) -> StageOutcome:
         return _fail("tls-handshake", f"no handshake within {probe.timeout:g}s", command)
     except OSError as error:
         return _fail("tls-handshake", f"connection broke: {error.strerror or error}", command)
+    facts["time_ms"] = round((time.monotonic() - started) * 1000, 1)
     return _judge(probe, facts, command)
+
+
+def _cut_off(error: OSError) -> str:
+    if isinstance(error, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+        return "the connection was closed during the handshake, before the server answered"
+    return f"the connection was reset during the handshake: {error.strerror or error}"
 
 
 def _too_old(probe: Probe, error: ssl.SSLError, command: str) -> StageOutcome:
@@ -111,17 +147,11 @@ def _judge(probe: Probe, facts: dict[str, Any], command: str) -> StageOutcome:
     )
     expected = probe.endpoint.tls_issuers
     words = [w.lower() for w in _issuer_words([*chain[1:], {"issuer": leaf.get("issuer", {})}])]
+    status, reason = Status.PASS, "ok"
     if expected and not any(e.lower() in w for e in expected for w in words):
-        return StageOutcome(
-            status=Status.WARN,
-            reason="tls-intercepted",
-            detail=f"{detail}; expected an issuer like {', '.join(expected)}",
-            command=command,
-            facts=facts,
-        )
-    return StageOutcome(
-        status=Status.PASS, reason="ok", detail=detail, command=command, facts=facts
-    )
+        status, reason = Status.WARN, "tls-intercepted"
+        detail += f"; expected an issuer like {', '.join(expected)}"
+    return StageOutcome(status=status, reason=reason, detail=detail, command=command, facts=facts)
 
 
 def _untrusted(probe: Probe, error: ssl.SSLCertVerificationError, command: str) -> StageOutcome:
