@@ -116,11 +116,9 @@ def hint(check: str, reason: str, endpoint: Endpoint | None, extra: str) -> str:
 
 
 def manual_hint(endpoint: Endpoint) -> str:
-    """What to check by hand for an endpoint without a concrete host, one line each."""
-    pattern = endpoint.wildcard or endpoint.host
+    """What to do for an endpoint without a concrete host (the detail says what to check),
+    one line each: its own advice, its service tag, Microsoft's page, what is uncertain."""
     parts = [
-        f"Check that {pattern} is allowed outbound on TCP {endpoint.port} (firewall, "
-        "proxy, NSG), then test a host under it from this machine.",
         endpoint.hint or "",
         f"Allow service tag {endpoint.service_tag} (TCP {endpoint.port})."
         if endpoint.service_tag

@@ -167,6 +167,7 @@ def by_hand_lines(results: Sequence[CheckResult], width: int = 0, indent: str = 
     names = ", ".join(subject_name(r) for r in found)
     lines = [f"{indent}check by hand ({len(found)}): {names}"]
     for r in found:
-        lines += _bullets([f"{subject_name(r)} ({r.host}:{r.port}): {r.detail}"], width, indent)
+        what = f"{subject_name(r)}: {r.host} on TCP {r.port}: {r.detail}"
+        lines += _bullets([what], width, indent)
         lines += _bullets(_hint_lines(r), width, indent + "    ")
     return lines

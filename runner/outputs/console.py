@@ -12,6 +12,7 @@ from typing import TextIO
 
 from runner.events import RunInfo, RunReport
 from runner.outputs import advice
+from runner.outputs.advice import MANUAL
 from runner.outputs.findings import dns_down
 from runner.redact import Redactor
 from runner.results import CheckResult, Status
@@ -125,9 +126,8 @@ class ConsoleSink:
         if self.quiet or self._section_off(result) or self._repeats_a_skip(result):
             return
         word = self._paint(_COLORS[result.status], f"{result.status.value.upper():5}")
-        check = (
-            f"{result.check}+" if result.status is Status.SKIP and result.endpoint else result.check
-        )
+        folded = result.status is Status.SKIP and result.endpoint and result.reason != MANUAL
+        check = f"{result.check}+" if folded else result.check
         subject = _subject(result).strip()
         self._print(f"{word} {check:6} {subject + ': ' if subject else ''}{result.detail}")
         if self.verbose and result.facts:
