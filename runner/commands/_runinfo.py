@@ -7,6 +7,7 @@ import shlex
 from typing import Any
 
 from runner.context import Context, ProxySetting
+from runner.engine.descriptors import Budget
 from runner.model import Plan
 from runner.redact import mask_url
 
@@ -50,13 +51,17 @@ def command_line(args: argparse.Namespace) -> str:
     return shlex.join(words)
 
 
-def settings(ctx: Context, args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
-    """Run-wide settings for the outputs' headers, secrets masked."""
+def settings(
+    ctx: Context, args: argparse.Namespace, plan: Plan, limit: Budget | None = None
+) -> dict[str, Any]:
+    """Run-wide settings for the outputs' headers, secrets masked; `limit` is the
+    concurrency the open-file limit allows."""
 
     def shown(setting: ProxySetting | None) -> str | None:
         return f"{mask_url(setting.url)} ({setting.source})" if setting else None
 
-    return {
+    wanted = args.concurrency or plan.concurrency
+    found = {
         "cli_proxy": shown(ctx.cli_proxy),
         "env_proxy": shown(ctx.env_proxy),
         "agent_proxy": shown(ctx.agent_proxy),
@@ -65,5 +70,8 @@ def settings(ctx: Context, args: argparse.Namespace, plan: Plan) -> dict[str, An
         "ca_bundle": ctx.ca_bundle or "system trust store",
         "timeout": ctx.timeout_override or plan.timeout,
         "deadline": args.deadline or plan.deadline,
-        "concurrency": args.concurrency or plan.concurrency,
+        "concurrency": limit.concurrency if limit else wanted,
     }
+    if limit is not None and limit.note:
+        found["concurrency_note"] = limit.note
+    return found

@@ -25,11 +25,11 @@ from loguru import logger
 from runner import __version__
 from runner.commands import _plan_args, _runinfo
 from runner.context import Context, ProxySetting
-from runner.engine import early_signals, signals
+from runner.engine import descriptors, early_signals, signals
 from runner.engine.run import now_iso, run_plan
 from runner.errors import UsageError
 from runner.events import FanOut, RunInfo, RunReport, Sink
-from runner.kinds.net import proxy_rules
+from runner.kinds.net import ca_bundle, proxy_rules
 from runner.machine import agent_proxy
 from runner.machine.identity import machine_identity
 from runner.machine.system import LocalSystem
@@ -99,19 +99,22 @@ def execute(
     ctx = replace(ctx, traceback_file=str(tracebacks.beside(log.path)))
     sinks = [*build_sinks(args, ctx, env), log, *extra_sinks]
     _refuse_overlaps(args, plan, ctx, log.path)
+    limit = descriptors.budget(args.concurrency or plan.concurrency)
+    if limit.note:
+        _note(f"Note: {limit.note}.", _console_stream(args))
     info = RunInfo(
         plan=plan,
         command_line=ctx.redactor.mask(_runinfo.command_line(args)),
         started_at=now_iso(),
         tool_version=__version__,
         log_path=str(log.path),
-        settings=_runinfo.settings(ctx, args, plan),
+        settings=_runinfo.settings(ctx, args, plan, limit),
         machine=machine_identity(LocalSystem()),
         strict=bool(getattr(args, "strict", False)),
     )
     handler, kept = tracebacks.attach(tracebacks.beside(log.path), ctx.redactor)
     try:
-        report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info))
+        report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info, limit.concurrency))
     finally:
         tracebacks.detach(handler, kept)
     return _exit_code(exit_code_for(report.verdict, info.strict), sinks)
@@ -150,7 +153,7 @@ def _refuse_overlaps(args: argparse.Namespace, plan: Plan, ctx: Context, log_pat
 
 
 async def _run(
-    plan: Plan, ctx: Context, sink: Sink, args: argparse.Namespace, info: RunInfo
+    plan: Plan, ctx: Context, sink: Sink, args: argparse.Namespace, info: RunInfo, concurrency: int
 ) -> RunReport:
     stop = asyncio.Event()
     restore = signals.install(stop, lambda: _interrupt_notice(_console_stream(args)))
@@ -161,7 +164,7 @@ async def _run(
             sink,
             stop=stop,
             deadline=args.deadline or plan.deadline,
-            concurrency=args.concurrency or plan.concurrency,
+            concurrency=concurrency,
             info=info,
         )
         early_signals.outputs_written()  # a later signal must not contradict the log
@@ -179,6 +182,11 @@ INTERRUPT_NOTICE = (
 
 def _interrupt_notice(stream: TextIO) -> None:
     print(f"\n{INTERRUPT_NOTICE}", file=stream, flush=True)
+
+
+def _note(text: str, stream: TextIO) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=stream, flush=True)
 
 
 def _console_stream(args: argparse.Namespace) -> TextIO:
@@ -279,9 +287,20 @@ def parse_dns_server(text: str) -> tuple[str, int]:
 
 
 def _ca_bundle(given: str | None, env: Mapping[str, str]) -> str | None:
-    if given is not None and not Path(given).is_file():
-        raise UsageError(f"--ca-bundle {given!r}: no such file")
-    return given or env.get("SSL_CERT_FILE") or None
+    """`--ca-bundle`, else SSL_CERT_FILE, checked: one that holds no certificates would
+    fail every TLS check as if a firewall reset it."""
+    if given is not None:
+        wrong = ca_bundle.problem(given)
+        if wrong:
+            raise UsageError(f"--ca-bundle {given!r}: {wrong}")
+        return given
+    from_env = env.get("SSL_CERT_FILE") or None
+    wrong = ca_bundle.problem(from_env) if from_env else None
+    if wrong:
+        raise UsageError(
+            f"SSL_CERT_FILE {from_env!r}: {wrong}; fix or unset it, or give --ca-bundle FILE"
+        )
+    return from_env
 
 
 def _port_ok(parts: SplitResult) -> bool:

@@ -3,17 +3,27 @@ each is now exit 2 with a one-line message (issue #11)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from runner import cli
 from tests.helpers import e2e
+from tests.peers.tls import Pki, TlsServer
 
 
 @pytest.fixture
 def plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+    for name in (
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "SSL_CERT_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "plan.yaml"
@@ -60,3 +70,90 @@ def test_non_finite_seconds_on_the_command_line(plan: Path, capsys, option, valu
     code, err = run(plan, capsys, "--no-proxy", option, value)
     assert code == 2
     assert f"{option}" in err
+
+
+# --- a CA bundle that holds no certificates: refused before the run, not every TLS check
+# failing as if a firewall reset the handshake
+
+
+def bad_bundles(where: Path) -> dict[str, tuple[Path, str]]:
+    """Bundles that cannot verify anything, and the words the error must use."""
+    text = where / "notes.pem"
+    text.write_text("these are not the certificates you are looking for\n")
+    key_only = where / "key.pem"
+    key_only.write_text("-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n")
+    empty = where / "empty.pem"
+    empty.write_bytes(b"")
+    directory = where / "certs"
+    directory.mkdir()
+    fifo = where / "fifo.pem"
+    os.mkfifo(fifo)
+    return {
+        "text": (text, "holds no certificates"),
+        "key-only": (key_only, "holds no certificates"),
+        "empty": (empty, "is empty"),
+        "missing": (where / "missing.pem", "no such file"),
+        "directory": (directory, "is a directory"),
+        "fifo": (fifo, "not a regular file"),
+    }
+
+
+KINDS = ["text", "key-only", "empty", "missing", "directory", "fifo"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_ca_bundle_option_without_certificates_is_refused(
+    plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    bundle, words = bad_bundles(tmp_path)[kind]
+    code, err = run(plan, capsys, "--no-proxy", "--ca-bundle", str(bundle))
+    assert code == 2, err
+    assert err.count("\n") == 1, err  # one line
+    assert f"--ca-bundle {str(bundle)!r}: " in err and words in err.lower(), err
+    assert not list(tmp_path.glob("CheckNWResult_*.log"))  # refused before the run
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_ssl_cert_file_without_certificates_is_refused(
+    plan: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    bundle, words = bad_bundles(tmp_path)[kind]
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    code, err = run(plan, capsys, "--no-proxy")
+    assert code == 2, err
+    assert err.count("\n") == 1, err
+    assert f"SSL_CERT_FILE {str(bundle)!r}: " in err and words in err.lower(), err
+    assert "--ca-bundle" in err  # says how to get past it
+    assert not list(tmp_path.glob("CheckNWResult_*.log"))
+
+
+def test_a_ca_bundle_option_wins_over_a_broken_ssl_cert_file(
+    plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    bundle = Pki().write_bundle(tmp_path / "ca.pem")
+    code, err = run(plan, capsys, "--no-proxy", "--ca-bundle", bundle)
+    assert code == 0, err
+    assert len(list(tmp_path.glob("CheckNWResult_*.log"))) == 1
+
+
+def test_a_bundle_with_certificates_verifies_a_real_server(tmp_path: Path) -> None:
+    """A good bundle still works, through the real command and a real TLS server."""
+    pki = Pki()
+    bundle = pki.write_bundle(tmp_path / "ca.pem")
+    with TlsServer(pki, "valid", ["127.0.0.1"]) as server:
+        plan = tmp_path / "plan.yaml"
+        plan.write_text(e2e.plan_text([("ok", "127.0.0.1", server.port)]))
+        done = e2e.run(["run", str(plan), "--no-proxy", "-q", "--ca-bundle", bundle], tmp_path)
+        assert done.code == 0, done.stdout + done.stderr
+        empty = tmp_path / "empty.pem"
+        empty.write_bytes(b"")
+        done = e2e.run(
+            ["run", str(plan), "--no-proxy", "-q"], tmp_path, {"SSL_CERT_FILE": str(empty)}
+        )
+    assert done.code == 2, done.stdout + done.stderr
+    assert done.stderr.decode().startswith(f"asrcheck: SSL_CERT_FILE {str(empty)!r}: is empty")
