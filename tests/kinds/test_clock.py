@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from pathlib import Path
+
+import pytest
 
 from runner.context import Context, ProxySetting
 from runner.kinds.steps import clock
@@ -78,3 +81,41 @@ def test_proxy_choice_follows_the_default_route() -> None:
     assert clock.proxy_for("login.example.net", Context(env_proxy=env)) is None
     assert clock.proxy_for("login.example.net", Context(env_proxy=env, cli_proxy=cli)) is cli
     assert clock.proxy_for("x", Context(cli_proxy=cli, force_direct=True)) is None
+
+
+#: Date headers no clock can be judged against (issue #11: they gave internal-error).
+UNUSABLE_DATES = {
+    "garbage": "not a date at all",
+    "year-99999": "Mon, 01 Jan 99999 00:00:00 GMT",
+    "far-offset": "Mon, 01 Jan 2001 00:00:00 +9999",
+    "day-32": "Mon, 32 Jan 2026 00:00:00 GMT",
+    "escape": "\x1b[2J\x1b]0;owned\x07PASS  dns  forged",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(UNUSABLE_DATES))
+def test_an_unusable_date_header_is_a_finding(tmp_path: Path, kind: str) -> None:
+    header = UNUSABLE_DATES[kind]
+    with date_server(tmp_path, skew=0, raw_date=header) as (port, bundle):
+        outcome = run_clock(port, bundle)
+    assert (outcome.status, outcome.reason) == (Status.WARN, "finding")
+    assert "not a valid HTTP date" in outcome.detail and "clock not checked" in outcome.detail
+    assert "\x1b" not in outcome.detail and "\x07" not in outcome.detail
+    assert outcome.facts["server_date"] == header  # the exact value, for the JSON report
+
+
+def test_a_date_years_off_is_clock_skew(tmp_path: Path) -> None:
+    with date_server(tmp_path, skew=0, raw_date="Mon, 01 Jan 2001 00:00:00 GMT") as (port, bundle):
+        outcome = run_clock(port, bundle)
+    assert (outcome.status, outcome.reason) == (Status.FAIL, "clock-skew")
+    assert outcome.facts["skew_seconds"] > 20 * 365 * 86400
+    assert "ahead of" in outcome.detail
+
+
+def test_a_huge_date_header_is_cut_in_the_detail(tmp_path: Path) -> None:
+    header = "Mon, 01 Jan 2001 00:00:00 GMT" + " x" * 3000
+    with date_server(tmp_path, skew=0, raw_date=header) as (port, bundle):
+        outcome = run_clock(port, bundle)
+    assert outcome.reason == "clock-skew"  # the date before the junk is read
+    assert len(outcome.detail) < 400
+    assert outcome.facts["server_date"] == header

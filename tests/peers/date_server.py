@@ -17,8 +17,12 @@ import trustme
 class _Handler(BaseHTTPRequestHandler):
     skew = 0.0
     send_date = True
+    #: A Date header sent as is instead of the skewed time (garbage, year 99999).
+    raw_date: str | None = None
 
     def date_time_string(self, timestamp: float | None = None) -> str:
+        if self.raw_date is not None:
+            return self.raw_date
         return formatdate(time.time() + self.skew, usegmt=True)
 
     def send_response(self, code: int, message: str | None = None) -> None:
@@ -38,14 +42,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def date_server(tmp_path: Path, skew: float, send_date: bool = True) -> Iterator[tuple[int, str]]:
-    """Serves on 127.0.0.1; yields (port, CA bundle path)."""
+def date_server(
+    tmp_path: Path, skew: float, send_date: bool = True, raw_date: str | None = None
+) -> Iterator[tuple[int, str]]:
+    """Serves on 127.0.0.1; yields (port, CA bundle path). `raw_date` replaces the Date."""
     ca = trustme.CA()
     bundle = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(bundle))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ca.issue_cert("127.0.0.1").configure_cert(context)
-    handler = type("Handler", (_Handler,), {"skew": skew, "send_date": send_date})
+    handler = type(
+        "Handler", (_Handler,), {"skew": skew, "send_date": send_date, "raw_date": raw_date}
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})

@@ -22,6 +22,7 @@ from runner.context import Context, ProxySetting
 from runner.kinds.base import StepOutcome
 from runner.kinds.net import proxy_rules
 from runner.model import Step
+from runner.peer_text import shown
 from runner.redact import mask_url
 from runner.results import Status
 
@@ -78,6 +79,15 @@ async def head_date(
         response = await client.head(url)
         after = time.time()
     return response.headers.get("date"), (before + after) / 2
+
+
+def server_time(header: str) -> float | None:
+    """The epoch seconds an HTTP `Date` header states; None for one that is not a date
+    (garbage, year 99999, an offset of days, day 32)."""
+    try:
+        return parsedate_to_datetime(header).timestamp()
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return None
 
 
 def _why(error: BaseException) -> str:
@@ -152,7 +162,15 @@ async def run(step: Step, ctx: Context) -> list[StepOutcome]:
                 facts,
             )
         ]
-    server = parsedate_to_datetime(header).timestamp()
+    server = server_time(header)
+    if server is None:
+        facts.update(server_date=header)
+        detail = (
+            f"the Date header from {host} is not a valid HTTP date "
+            f"({shown(header, 60)!r}): clock not checked"
+        )
+        hint = f"{host} (or a proxy or middlebox answering for it) sends a broken Date header."
+        return [StepOutcome("clock", Status.WARN, "finding", detail, command, facts, hint)]
     skew = local - server
     status, reason = judge(
         skew,
@@ -165,5 +183,5 @@ async def run(step: Step, ctx: Context) -> list[StepOutcome]:
         skew_seconds=round(skew, 1),
     )
     ahead = "ahead of" if skew > 0 else "behind"
-    detail = f"local clock is {abs(skew):.0f}s {ahead} {host} (Date: {header})"
+    detail = f"local clock is {abs(skew):.0f}s {ahead} {host} (Date: {shown(header, 60)})"
     return [StepOutcome("clock", status, reason, detail, command, facts)]
