@@ -44,6 +44,17 @@ _NOT_THE_PATH = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Running:
+    """The stage a job is running: since when (monotonic), for how long at most, and the
+    reason it gets once that is over."""
+
+    check: str
+    since: float
+    limit: float
+    timeout_reason: str
+
+
 @dataclass
 class Job:
     """One unit of work: the results it will produce, filled as they finish."""
@@ -53,6 +64,7 @@ class Job:
     endpoint: Endpoint | None = None
     started: bool = False
     done: list[CheckResult] = field(default_factory=list)
+    running: Running | None = None
 
     def result(
         self, check: str, status: Status, reason: str, detail: str, **kw: Any
@@ -69,17 +81,34 @@ class Job:
             self.template, check=check, status=status, reason=reason, detail=detail, hint=text, **kw
         )
 
-    def unfinished(self, reason: str) -> list[CheckResult]:
-        """Results for the checks that never finished (stop or deadline)."""
+    def unfinished(self, reason: str, now: float | None = None) -> list[CheckResult]:
+        """Results for the checks that never finished (stop or deadline). A stage already
+        past its timeout at the deadline (`now`, monotonic) timed out: its own reason."""
         missing = self.expected[len(self.done) :]
         word = {"deadline": "the run's deadline", "interrupted": "the interruption"}[reason]
         out = []
+        overdue = self._overdue(now) if reason == "deadline" else None
         for index, check in enumerate(missing):
             running = index == 0 and self.started
+            if running and overdue is not None and overdue.check == check:
+                detail = f"stage {check} did not finish within {overdue.limit:g}s"
+                out.append(self.result(check, Status.FAIL, overdue.timeout_reason, detail))
+                continue
+            if overdue is not None and index > 0 and overdue.check == missing[0]:
+                detail = f"not run: the {overdue.check} stage failed"
+                out.append(self.result(check, Status.SKIP, "skipped", detail))
+                continue
             status = Status.ERROR if running and reason == "deadline" else Status.SKIP
             detail = f"not finished before {word}" if running else f"not run because of {word}"
             out.append(self.result(check, status, reason, detail))
         return out
+
+    def _overdue(self, now: float | None) -> Running | None:
+        """The running stage, when it is past its time limit at `now`."""
+        running = self.running
+        if running is None or now is None or now - running.since < running.limit:
+            return None
+        return running
 
 
 class Recorder:

@@ -30,6 +30,10 @@ T = TypeVar("T")
 
 #: Extra seconds the engine grants a stage over its own timeout before cutting it off.
 GRACE_S = 0.5
+#: When the cut-off is due, how long the engine still waits for an answer that is on its
+#: way: on a starved CPU the stage's own timeout fires in the same turn of the event loop
+#: as the cut-off, and its outcome needs a few more turns to arrive.
+SETTLE_S = 0.25
 
 
 def now_iso() -> str:
@@ -48,25 +52,59 @@ class _Escaped:
 
 
 async def _guarded(
-    work: Callable[[], Awaitable[T]], timeout: float, what: str, ctx: Context
+    work: Callable[[], Awaitable[T]],
+    timeout: float,
+    what: str,
+    ctx: Context,
+    timeout_reason: str = "timeout",
 ) -> T | _Escaped:
     """The engine's one catch-all: a kind's timeout or exception becomes an `_Escaped`;
-    the traceback goes to `ctx.traceback_file`, and the detail says so."""
+    the traceback goes to `ctx.traceback_file`, and the detail says so. A kind cut off at
+    its timeout gets `timeout_reason` (its own, e.g. `tcp-timeout`)."""
     try:
-        return await asyncio.wait_for(work(), timeout + GRACE_S)
+        return await _within(work, timeout + GRACE_S)
     except asyncio.TimeoutError:
-        return _Escaped(
-            Status.FAIL, "timeout", f"{what} did not finish within {timeout + GRACE_S:g}s"
-        )
+        return _Escaped(Status.FAIL, timeout_reason, f"{what} did not finish within {timeout:g}s")
     except Exception as error:
         log_internal(error, what)
         where = f" (traceback in {ctx.traceback_file})" if ctx.traceback_file else ""
         return _Escaped(Status.ERROR, "internal-error", f"{type(error).__name__}: {error}{where}")
 
 
+async def _within(work: Callable[[], Awaitable[T]], limit: float) -> T:
+    """`work()`'s answer, if it comes within `limit` seconds (and SETTLE_S once it is due);
+    else it is cancelled and asyncio.TimeoutError raised."""
+    task = asyncio.ensure_future(work())
+    try:
+        done, _ = await asyncio.wait({task}, timeout=limit)
+        if not done:
+            done, _ = await asyncio.wait({task}, timeout=SETTLE_S)
+    except BaseException:  # the run is stopped or ends at its deadline: so is this work
+        task.cancel()
+        raise
+    if not done:
+        task.cancel()
+        task.add_done_callback(_retrieve)
+        raise asyncio.TimeoutError
+    return task.result()
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """Reads a cancelled task's outcome, so that a late exception is not logged as lost."""
+    if not task.cancelled():
+        task.exception()
+
+
+def timeout_reason(kind: object) -> str:
+    """The reason a kind is reported with when the engine cuts it off at its timeout: its
+    own (`TIMEOUT_REASON`, e.g. `tcp-timeout`), else the generic `timeout`."""
+    return str(getattr(kind, "TIMEOUT_REASON", "timeout"))
+
+
 async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
+    kind = registry.STAGES[name]
     answer = await _guarded(
-        lambda: registry.STAGES[name].run(probe, ctx), probe.timeout, f"stage {name}", ctx
+        lambda: kind.run(probe, ctx), probe.timeout, f"stage {name}", ctx, timeout_reason(kind)
     )
     if isinstance(answer, _Escaped):
         return StageOutcome(status=answer.status, reason=answer.reason, detail=answer.detail)
@@ -131,7 +169,10 @@ async def _stages(
             state=dict(state),
         )
         started, clock = now_iso(), time.monotonic()
+        reason = timeout_reason(registry.STAGES[name])
+        job.running = jobs.Running(name, clock, probe.timeout, reason)
         outcome = await _run_stage(name, probe, ctx)
+        job.running = None
         logger.debug(
             "{} {} over {}: {} {}",
             endpoint.id,
@@ -148,11 +189,13 @@ async def _stages(
 
 async def _step(job: jobs.Job, step: Step, ctx: Context, rec: jobs.Recorder) -> None:
     started, clock = now_iso(), time.monotonic()
+    kind = registry.STEPS[step.kind]
     answer = await _guarded(
-        lambda: registry.STEPS[step.kind].run(step, ctx),
+        lambda: kind.run(step, ctx),
         ctx.stage_timeout(step.timeout),
         f"step {step.id} ({step.kind})",
         ctx,
+        timeout_reason(kind),
     )
     if isinstance(answer, _Escaped):
         answer = [StepOutcome(step.kind, answer.status, answer.reason, answer.detail)]
@@ -282,7 +325,7 @@ async def run_plan(
     await _end_run(planned)
     if ended is not None:
         for job, _ in planned:
-            for result in job.unfinished(ended):
+            for result in job.unfinished(ended, now=time.monotonic()):
                 rec.emit(job, result)
     report = RunReport(
         info=info,

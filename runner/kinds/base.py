@@ -9,6 +9,10 @@
   when a run that used the kind ends, to close what the run's checks shared.
 * A stage may put the chain's open connection in `StageOutcome.state` under
   `kinds.net.connection.STATE_KEY`; the next stages use it, the engine closes it.
+* Either kind may also define `TIMEOUT_REASON`, the reason code (of its own stage) the
+  engine reports when it has to cut the kind off at its timeout, or when the run's
+  deadline finds it past its timeout (under load a kind's own timer can fire too late to
+  be heard): `tcp-timeout` for `tcp`, not the generic `timeout`.
 
 Kinds report expected failures (NXDOMAIN, refused, untrusted certificate) as outcomes with
 a reason code from `runner.reasons`; they never raise for them. The engine turns anything

@@ -15,6 +15,7 @@ import pytest
 
 from runner import cli
 from tests.helpers import e2e
+from tests.peers.tls import Pki
 
 STEPS = "  - id: machine\n    kind: machine\n"
 
@@ -77,8 +78,8 @@ def test_outputs_that_are_inputs_are_refused(plan: Path, tmp_path: Path, capsys)
     original = plan.read_text()
     varfile = tmp_path / "vars.yaml"
     varfile.write_text("token: abc\n")
-    bundle = tmp_path / "ca.pem"
-    bundle.write_text("not really\n")
+    bundle = Path(Pki().write_bundle(tmp_path / "ca.pem"))  # a bundle without
+    pem = bundle.read_text()  # certificates would be refused before the outputs
     cases = [
         ("--json", str(plan), "plan file"),
         ("--log", str(plan), "plan file"),
@@ -91,7 +92,7 @@ def test_outputs_that_are_inputs_are_refused(plan: Path, tmp_path: Path, capsys)
         assert f"is the {what}" in capsys.readouterr().err
     assert plan.read_text() == original
     assert varfile.read_text() == "token: abc\n"
-    assert bundle.read_text() == "not really\n"
+    assert bundle.read_text() == pem
     assert run(plan, "--json", "same.out", "--log", "./same.out") == 2
     assert "also the support log" in capsys.readouterr().err
     assert not (tmp_path / "same.out").exists()

@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # dnspython is imported where it is used: `validate` needs no
     import dns.resolver
 
 SUMMARY = "Resolve the host name (A/AAAA, CNAME chain) and classify the addresses."
+#: The reason when the engine has to cut this stage off at its timeout.
+TIMEOUT_REASON = "dns-timeout"
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:

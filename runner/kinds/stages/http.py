@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # httpx is imported where it is used: `validate` needs none o
     import httpx
 
 SUMMARY = "Send one HTTPS HEAD request (no redirects); any HTTP status means reachable."
+#: The reason when the engine has to cut this stage off at its timeout.
+TIMEOUT_REASON = "http-timeout"
 
 _HEADERS = ("server", "x-ms-request-id", "date", "location")
 

@@ -13,6 +13,8 @@ from runner.kinds.net.tunnel import open_tunnel
 from runner.results import Status
 
 SUMMARY = "Ask the route's HTTP proxy to CONNECT to the endpoint."
+#: The reason when the engine has to cut this stage off at its timeout.
+TIMEOUT_REASON = "proxy-timeout"
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:

@@ -19,6 +19,8 @@ from runner.kinds.net.threads import in_thread
 from runner.results import Status
 
 SUMMARY = "Connect over TCP to the endpoint's port on each address family."
+#: The reason when the engine has to cut this stage off at its timeout.
+TIMEOUT_REASON = "tcp-timeout"
 
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL}
 _WORDS = {

@@ -15,6 +15,8 @@ from runner.kinds.net.threads import in_thread
 from runner.results import Status
 
 SUMMARY = "Handshake TLS with SNI and verify the certificate chain and its issuer."
+#: The reason when the engine has to cut this stage off at its timeout.
+TIMEOUT_REASON = "tls-handshake"
 
 _PROTOCOL_ERRORS = (
     "UNSUPPORTED_PROTOCOL",
