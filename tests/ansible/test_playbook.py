@@ -1,9 +1,11 @@
-"""ansible/asrcheck.yml run by real ansible-core over four inventory hosts on this machine
-(`ansible_connection: local`, each with its own variables), against loopback peers.
+"""ansible/asrcheck.yml run by real ansible-core over six inventory hosts on this machine
+(`ansible_connection: local`, but one), each with its own variables, against loopback peers.
 
-web-1 and web-2 get the one-file bundle copied (run by the oldest Python here), db-1 uses
-the installed asrcheck (`asrcheck_bin`); web-2's `store` does not resolve, and bad-1 names
-a variable the plan does not have, so its run ends without a report.
+web-1, web-2 and bad-1 get the one-file bundle copied (run by the oldest Python here), db-1
+and slow-1 use the installed asrcheck (`asrcheck_bin`). web-2's `store` does not resolve;
+bad-1 names a variable the plan does not have, so its run ends without a report; slow-1's
+DNS never answers, so the run outlasts `asrcheck_timeout` and is stopped; gone-1 is an SSH
+host whose connection is refused.
 """
 
 from __future__ import annotations
@@ -64,6 +66,13 @@ def _inventory(root: Path, bundle: Path, port: int, dns: int, ca: str) -> Path:
             "asrcheck_bin": str(Path(sys.executable).with_name("asrcheck")),
         },
         "bad-1": {"asrcheck_vars": {"store": "good", "nosuch": "x"}},
+        # The DNS server never answers for slow.test: the run outlasts asrcheck_timeout.
+        "slow-1": {
+            "asrcheck_vars": {"store": "slow"},
+            "asrcheck_bin": str(Path(sys.executable).with_name("asrcheck")),
+            "asrcheck_args": args.replace("--timeout 10", "--timeout 25"),
+            "asrcheck_timeout": 6,
+        },
         # Nothing listens on the discard port: the connection is refused at once.
         "gone-1": {"ansible_connection": "ssh", "ansible_host": "127.0.0.1", "ansible_port": 9},
     }
@@ -113,7 +122,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     names = ["ok.test", "good.test"]
     with (
         TlsServer(pki, "valid", names, HttpBehaviour(status=400)) as good,
-        DnsServer({name: ["127.0.0.1"] for name in names}) as dns,
+        DnsServer({name: ["127.0.0.1"] for name in names}, modes={"slow.test": "drop"}) as dns,
     ):
         inventory = _inventory(root, bundle, good.port, dns.port, ca)
         done = subprocess.run(
@@ -134,7 +143,7 @@ def _report(fleet: Fleet, host: str) -> dict[str, Any]:
 
 def test_the_play_completes_although_hosts_fail(fleet: Fleet) -> None:
     assert fleet.done.returncode == 0, fleet.done.stdout[-3000:] + fleet.done.stderr[-2000:]
-    assert "FAIL store dns nxdomain on 1 of 3 machines" in fleet.done.stdout  # the summary
+    assert "FAIL store dns nxdomain on 1 of 4 machines" in fleet.done.stdout  # the summary
 
 
 def test_each_host_has_its_report_and_support_log(fleet: Fleet) -> None:
@@ -162,6 +171,10 @@ def test_a_run_without_report_says_why(fleet: Fleet) -> None:
     assert not (fleet.results / "gone-1" / "report.json").exists()
     why = (fleet.results / "gone-1" / "error.txt").read_text(encoding="utf-8")
     assert why.startswith("unreachable: ")
+    why = (fleet.results / "slow-1" / "error.txt").read_text(encoding="utf-8")
+    assert why == "asrcheck did not finish within 6 s (asrcheck_timeout) and was stopped"
+    stopped = _report(fleet, "slow-1")  # written when the run was stopped
+    assert stopped["interrupted"] is True and stopped["summary"]["verdict"] == "interrupted"
 
 
 class _Items(HTMLParser):
@@ -185,16 +198,17 @@ class _Items(HTMLParser):
 
 def test_the_fleet_report_shows_every_host(fleet: Fleet) -> None:
     markdown = (fleet.results / "fleet.md").read_text(encoding="utf-8")
-    assert "3 reports, 2 machines without report." in markdown
+    assert "4 reports, 2 machines without report." in markdown
     rows = {line.split(" | ")[0][2:]: line for line in markdown.splitlines() if "| " in line}
     assert rows["web-1"].startswith("| web-1 | PASS | PASS | PASS |")
     assert rows["web-2"].startswith("| web-2 | FAIL | PASS | FAIL |")
     assert rows["db-1"].startswith("| db-1 | PASS | PASS | PASS |")
     assert "- bad-1: asrcheck exited with 2: asrcheck: --var nosuch: unknown variable" in markdown
     assert "- gone-1: unreachable: " in markdown
+    assert "## Interrupted runs\n\nslow-1\n" in markdown
     page = _Items()
     page.feed((fleet.results / "fleet.html").read_text(encoding="utf-8"))
-    causes = [item for item in page.items if " of 3 machines" in item]
-    assert len(causes) == 1 and causes[0].startswith("FAIL store dns nxdomain on 1 of 3 machines")
+    causes = [item for item in page.items if " of 4 machines" in item]
+    assert len(causes) == 1 and causes[0].startswith("FAIL store dns nxdomain on 1 of 4 machines")
     assert causes[0].endswith("(web-2)")
     assert any(item.startswith("bad-1: asrcheck exited with 2") for item in page.items)
