@@ -61,11 +61,17 @@ def pki() -> Iterator[AzureLikePki]:
 
 
 def _run(
-    tmp: Path, pki: AzureLikePki, scenario: str, cloud: str, capsys: pytest.CaptureFixture[str]
+    tmp: Path,
+    pki: AzureLikePki,
+    scenario: str,
+    cloud: str,
+    capsys: pytest.CaptureFixture[str],
+    missing: tuple[str, ...] = (),
 ) -> Outcome:
+    """The healthy run; the DNS server does not know the hosts in `missing`."""
     case = EXPECTED["scenarios"][scenario][cloud]
     concrete = sorted({h for h in _hosts(scenario, cloud).values() if isinstance(h, str)})
-    names = [*concrete, "localhost"]
+    names = [host for host in [*concrete, "localhost"] if host not in missing]
     ca_bundle = pki.write_bundle(tmp / "ca.pem")
     enable = [s for s in case["enable"] if s != "private-endpoint"]
     log = tmp / "support.log"
@@ -128,9 +134,33 @@ def test_healthy_run_in_each_cloud(
         assert got[0]["detail"] in outcome.console.split("check by hand (")[1]
         summary = outcome.log.split("To check by hand:")[1]
         assert endpoint_id in summary and got[0]["detail"] in summary
+    manual = [h for h in _hosts(scenario, cloud).values() if isinstance(h, dict)]
+    for fmt in ("text", "markdown", "html"):
+        assert cli.main(["report", str(tmp_path / "report.json"), "--format", fmt]) in (0, 1)
+        shown = capsys.readouterr().out
+        assert ("To check by hand" in shown) == bool(manual), fmt
+        for host in manual:
+            assert (host["manual"] or "(not documented)") in shown.replace("\\*", "*"), fmt
     assert all(r["reason"] != "not-applicable" for r in results.get("servicebus", []))
     assert all(r["reason"] != "not-applicable" for r in results.get("automation", []))
     assert "§" not in outcome.console and "§" not in outcome.log
     assert "facts" not in outcome.log.lower().replace('"facts"', "")
     assert outcome.report["summary"]["verdict"] in ("pass", "warn")
+    assert outcome.code == 0
+
+
+@pytest.mark.parametrize("scenario", ["a2a", "h2a"])
+def test_a_blocked_service_bus_stand_in_is_a_warning_that_says_why(
+    tmp_path: Path, pki: AzureLikePki, scenario: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    relay = _hosts(scenario, "AzureCloud")["servicebus"]
+    outcome = _run(tmp_path, pki, scenario, "AzureCloud", capsys, missing=(relay,))
+    dns = next(
+        r
+        for r in outcome.report["results"]
+        if r["endpoint"] == "servicebus" and r["check"] == "dns"
+    )
+    assert (dns["status"], dns["reason"], dns["required"]) == ("fail", "nxdomain", False)
+    assert "evidence, not proof" in dns["hint"]
+    assert outcome.report["summary"]["verdict"] == "warn"
     assert outcome.code == 0

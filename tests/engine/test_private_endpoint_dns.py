@@ -57,6 +57,14 @@ def test_a_loopback_answer_is_not_a_private_endpoint(ctx_for: CtxFor) -> None:
     assert "127.0.0.1 (loopback)" in result.detail and PRIVATE_NAME in result.detail
 
 
+def test_a_link_local_answer_is_not_a_private_endpoint(ctx_for: CtxFor) -> None:
+    for address in ("169.254.10.1", "fe80::1"):
+        zone = {PUBLIC_NAME: [f"cname:{PRIVATE_NAME}"], PRIVATE_NAME: [address]}
+        result = _dns(zone, ctx_for)
+        assert (result.status, result.reason) == (Status.FAIL, "not-endpoint-address")
+        assert f"{address} (link-local)" in result.detail
+
+
 def test_a_private_answer_without_the_privatelink_cname_fails(ctx_for: CtxFor) -> None:
     result = _dns({PUBLIC_NAME: ["10.1.2.4"]}, ctx_for)
     assert (result.status, result.reason) == (Status.FAIL, "no-privatelink-cname")

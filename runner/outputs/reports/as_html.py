@@ -35,6 +35,9 @@ def _single(report: Report, level: int) -> list[str]:
         f"<li>Routes: {h(', '.join(fleet.routes(report)) or '-')}</li>",
         "</ul>",
     ]
+    manual = fleet.by_hand(report)
+    if manual:
+        out += ["<p>To check by hand:</p><ul>", *(f"<li>{h(x)}</li>" for x in manual), "</ul>"]
     bad = fleet.failures(report)
     if not bad:
         return [*out, "<p>No failures.</p></section>"]

@@ -27,6 +27,9 @@ def _single(report: Report, level: str = "#") -> list[str]:
         f"- **Routes:** {md(', '.join(fleet.routes(report)) or '-')}",
         "",
     ]
+    manual = fleet.by_hand(report)
+    if manual:
+        lines += ["**To check by hand:**", "", *(f"- {md(line)}" for line in manual), ""]
     bad = fleet.failures(report)
     if not bad:
         return [*lines, "No failures.", ""]

@@ -28,6 +28,9 @@ def single(report: Report) -> list[str]:
         lines += [f"    what to do: {line}" for line in fleet.hint_lines(result)]
         if result.get("command"):
             lines.append(f"    try by hand: {fleet.text(result, 'command')}")
+    manual = fleet.by_hand(report)
+    if manual:
+        lines += [f"To check by hand ({len(manual)}):", *(f"  {line}" for line in manual)]
     return lines
 
 

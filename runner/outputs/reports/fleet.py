@@ -46,6 +46,15 @@ def failures(report: Report) -> list[Mapping[str, Any]]:
     return [r for r in report.results if effective(r) in ("fail", "warn")]
 
 
+def by_hand(report: Report) -> list[str]:
+    """Requirements without a concrete host (reason manual-check), one line each."""
+    return [
+        f"{subject(r)} ({text(r, 'host')}:{text(r, 'port')}): {text(r, 'detail')}"
+        for r in report.results
+        if r.get("reason") == "manual-check"
+    ]
+
+
 def endpoints(reports: Sequence[Report]) -> list[str]:
     seen: dict[str, None] = {}
     for report in reports:
