@@ -18,14 +18,14 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 _EPILOG = """\
-examples:
-  asrcheck run a2a --var source_region=japaneast --var target_region=japanwest \\
-      --var storage_account=mycache
-  asrcheck run plans/h2a.yaml --var region=westeurope --proxy http://10.0.0.4:3128
-  asrcheck run my-a2a.yaml --var source_region=japaneast --var target_region=japanwest \
-      --enable keyvault --var key_vault=adekv --json report.json
-  asrcheck validate plans/*.yaml
-  asrcheck show a2a --var source_region=eastus --var target_region=westus --format json
+examples (one command per line):
+  asrcheck run a2a --var source_region=japaneast --var target_region=japanwest
+  asrcheck run a2a --var target_region=westeurope --var storage_account=mycache
+  asrcheck run h2a --var region=westeurope --proxy http://10.0.0.4:3128
+  asrcheck run a2a --var target_region=westus --enable keyvault --var key_vault=adekv
+  asrcheck run my-a2a.yaml --var source_region=japaneast --var target_region=japanwest --json r.json
+  asrcheck validate my-a2a.yaml
+  asrcheck show a2a --var source_region=eastus --var target_region=westus
   asrcheck diff a2a ./my-a2a.yaml --var source_region=eastus --var target_region=westus
 
 exit codes:
@@ -39,7 +39,9 @@ environment:
   HTTPS_PROXY, NO_PROXY   proxy route, honored as curl does (--no-proxy to ignore)
   ASRCHECK_PROXY_PASSWORD password of --proxy-user (asked for when not set)
   SSL_CERT_FILE           CA bundle to verify TLS against (--ca-bundle wins)
-  NO_COLOR                no colors on the console
+  NO_COLOR                no colors on the console (as --no-color; wins over FORCE_COLOR)
+  FORCE_COLOR             colors even when the console is not a terminal
+  TERM=dumb               no colors
 """
 
 
@@ -133,19 +135,19 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--timeout",
         type=_positive_float,
         metavar="SECONDS",
-        help="timeout of every stage",
+        help="timeout of every stage (default: the plan's; a2a, h2a: 5)",
     )
     timing.add_argument(
         "--deadline",
         type=_positive_float,
         metavar="SECONDS",
-        help="hard limit for the whole run",
+        help="hard limit for the whole run (default: the plan's; a2a, h2a: 90)",
     )
     timing.add_argument(
         "--concurrency",
         type=_positive_int,
         metavar="N",
-        help="checks run at once",
+        help="checks run at once (default: the plan's; a2a, h2a: 16)",
     )
     out = run.add_argument_group("output")
     out.add_argument("--json", metavar="FILE", help="write the JSON report to FILE")
@@ -169,7 +171,11 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="also print what each check observed (facts) and debug messages",
     )
-    out.add_argument("--no-color", action="store_true", help="no colors (also: NO_COLOR)")
+    out.add_argument(
+        "--no-color",
+        action="store_true",
+        help="no colors (also NO_COLOR or TERM=dumb; FORCE_COLOR forces them)",
+    )
     out.add_argument(
         "--strict",
         action="store_true",

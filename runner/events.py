@@ -2,6 +2,8 @@
 
 Every sink gets `started` once, `result` for each finished check as it finishes, and
 `finished` once, also when the run is interrupted or hits its deadline.
+A sink with a `progress` method (`ProgressSink`) is also told, every half second while
+checks are pending, how far the run is.
 """
 
 from __future__ import annotations
@@ -54,6 +56,24 @@ class RunReport:
         return count_by_status(self.results)
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A check that has started and not finished: what it is and for how long so far."""
+
+    what: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a run is: checks done of the checks expected, and those still waiting
+    (longest first). The checks a step produces are known once it ends: `total` grows."""
+
+    done: int
+    total: int
+    waiting: tuple[Waiting, ...] = ()
+
+
 class Sink(Protocol):
     """Receives the run's events. Must not raise for ordinary I/O trouble."""
 
@@ -62,6 +82,13 @@ class Sink(Protocol):
     def result(self, result: CheckResult) -> None: ...
 
     def finished(self, report: RunReport) -> None: ...
+
+
+class ProgressSink(Protocol):
+    """A sink that also wants to know, while checks are pending, how far the run is
+    (`progress` is optional: the engine calls it on sinks that have it)."""
+
+    def progress(self, progress: Progress) -> None: ...
 
 
 class FanOut:
@@ -77,6 +104,12 @@ class FanOut:
     def result(self, result: CheckResult) -> None:
         for sink in self._sinks:
             sink.result(result)
+
+    def progress(self, progress: Progress) -> None:
+        for sink in self._sinks:
+            tell = getattr(sink, "progress", None)
+            if tell is not None:
+                tell(progress)
 
     def finished(self, report: RunReport) -> None:
         """Every sink finishes even when one fails; the first failure is raised after."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from runner import registry
+from runner.outputs import columns
 
 
 def main(args: argparse.Namespace) -> int:
@@ -16,7 +17,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"{title}:")
         if not kinds:
             print("  (none registered)")
-        width = max((len(name) for name in kinds), default=0)
-        for name in sorted(kinds):
-            print(f"  {name.ljust(width)}  {kinds[name].SUMMARY}")
+        rows = [[name, kinds[name].SUMMARY] for name in sorted(kinds)]
+        for line in columns.align(rows, indent="  "):
+            print(line)
     return 0

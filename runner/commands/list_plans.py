@@ -7,6 +7,7 @@ import sys
 
 from runner import resources
 from runner.errors import PlanError
+from runner.outputs import columns
 from runner.plan import source
 
 
@@ -29,7 +30,6 @@ def main(args: argparse.Namespace) -> int:
     if len(rows) == 1:
         print(f"asrcheck: no built-in plans in {directory}", file=sys.stderr)
         return 0
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    for line in columns.align(rows):
+        print(line)
     return 0

@@ -35,7 +35,8 @@ from runner.machine.identity import machine_identity
 from runner.machine.system import LocalSystem
 from runner.model import Plan
 from runner.outputs import paths, tracebacks
-from runner.outputs.console import ConsoleSink, use_color
+from runner.outputs.color import use_color
+from runner.outputs.console import ConsoleSink
 from runner.outputs.guarded import Guarded
 from runner.outputs.json_report import JsonReportSink
 from runner.outputs.supportlog import sink as supportlog
@@ -113,8 +114,9 @@ def execute(
         strict=bool(getattr(args, "strict", False)),
     )
     handler, kept = tracebacks.attach(tracebacks.beside(log.path), ctx.redactor)
+    console = next(sink for sink in sinks if isinstance(sink, ConsoleSink))
     try:
-        report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info, limit.concurrency))
+        report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info, limit.concurrency, console))
     finally:
         tracebacks.detach(handler, kept)
     return _exit_code(exit_code_for(report.verdict, info.strict), sinks)
@@ -153,10 +155,16 @@ def _refuse_overlaps(args: argparse.Namespace, plan: Plan, ctx: Context, log_pat
 
 
 async def _run(
-    plan: Plan, ctx: Context, sink: Sink, args: argparse.Namespace, info: RunInfo, concurrency: int
+    plan: Plan,
+    ctx: Context,
+    sink: Sink,
+    args: argparse.Namespace,
+    info: RunInfo,
+    concurrency: int,
+    console: ConsoleSink,
 ) -> RunReport:
     stop = asyncio.Event()
-    restore = signals.install(stop, lambda: _interrupt_notice(_console_stream(args)))
+    restore = signals.install(stop, lambda: _interrupt_notice(console))
     try:
         report = await run_plan(
             plan,
@@ -180,8 +188,9 @@ INTERRUPT_NOTICE = (
 )
 
 
-def _interrupt_notice(stream: TextIO) -> None:
-    print(f"\n{INTERRUPT_NOTICE}", file=stream, flush=True)
+def _interrupt_notice(console: ConsoleSink) -> None:
+    console.clear_status()  # the terminal's ^C lands on the status line: it goes with it
+    print(f"\n{INTERRUPT_NOTICE}", file=console.stream, flush=True)
 
 
 def _note(text: str, stream: TextIO) -> None:

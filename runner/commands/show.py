@@ -8,6 +8,7 @@ import json
 import yaml
 
 from runner.commands._plan_args import plan_inputs
+from runner.outputs import columns
 from runner.plan.as_data import plan_dict
 from runner.plan.load import load_plan
 
@@ -42,9 +43,4 @@ def table(endpoints: list[dict[str, object]]) -> str:
                 why,
             )
         )
-    widths = [max(len(row[column]) for row in rows) for column in range(5)]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[5]
-        for row in rows
-    ]
-    return "\n".join(line.rstrip() for line in lines)
+    return "\n".join(columns.align(rows))

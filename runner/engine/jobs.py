@@ -65,6 +65,8 @@ class Job:
     started: bool = False
     done: list[CheckResult] = field(default_factory=list)
     running: Running | None = None
+    #: When the job got its turn (time.monotonic()), for the progress report.
+    began: float = 0.0
 
     def result(
         self, check: str, status: Status, reason: str, detail: str, **kw: Any

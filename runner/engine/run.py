@@ -18,7 +18,7 @@ from loguru import logger
 
 from runner import __version__, peer_text, registry
 from runner.context import Context
-from runner.engine import jobs, routing
+from runner.engine import jobs, progress, routing
 from runner.errors import log_internal
 from runner.events import RunInfo, RunReport, Sink
 from runner.kinds.base import Probe, StageOutcome, StepOutcome
@@ -256,7 +256,7 @@ async def _bounded(
     job: jobs.Job, work: Callable[[], Awaitable[None]], gate: asyncio.Semaphore
 ) -> None:
     async with gate:
-        job.started = True
+        job.started, job.began = True, time.monotonic()
         await work()
 
 
@@ -321,7 +321,11 @@ async def run_plan(
     planned = _plan_jobs(plan, ctx, rec)
     gate = asyncio.Semaphore(concurrency or plan.concurrency)
     tasks = [asyncio.ensure_future(_bounded(job, work, gate)) for job, work in planned if work]
-    ended = await _wait(tasks, stop, deadline if deadline is not None else plan.deadline)
+    ticker = progress.start(sink, [job for job, _ in planned])
+    try:
+        ended = await _wait(tasks, stop, deadline if deadline is not None else plan.deadline)
+    finally:
+        await progress.stop(ticker)
     await _end_run(planned)
     if ended is not None:
         for job, _ in planned:

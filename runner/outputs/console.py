@@ -4,16 +4,17 @@ grouped by cause, the sections that are off in one line, a table and the verdict
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from runner.events import RunInfo, RunReport
-from runner.outputs import advice
+from runner.events import Progress, RunInfo, RunReport
+from runner.outputs import advice, columns
 from runner.outputs.advice import MANUAL
+from runner.outputs.color import is_terminal
 from runner.outputs.findings import dns_down
+from runner.outputs.status_line import StatusLine
 from runner.redact import Redactor
 from runner.results import CheckResult, Status
 
@@ -34,17 +35,6 @@ _VERDICTS = {
 }
 
 
-def use_color(
-    stream: TextIO, no_color: bool = False, environ: Mapping[str, str] | None = None
-) -> bool:
-    """Colors only on a terminal, and never with --no-color or NO_COLOR set."""
-    env = os.environ if environ is None else environ
-    if no_color or env.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
 class ConsoleSink:
     """Prints results as they finish; `quiet` keeps only the summary, `verbose` adds facts."""
 
@@ -56,6 +46,7 @@ class ConsoleSink:
         color: bool = False,
         quiet: bool = False,
         verbose: bool = False,
+        progress: bool | None = None,
     ) -> None:
         self.stream = stream or sys.stdout
         self.redactor = redactor or Redactor()
@@ -72,14 +63,28 @@ class ConsoleSink:
         self._failed: set[tuple[str, str]] = set()
         #: Sections that are off, in the order their first skip came.
         self._off: dict[str, None] = {}
+        #: The status line while checks are pending: on a terminal only, unless told.
+        live = is_terminal(self.stream) if progress is None else progress
+        self.status = StatusLine(self.stream, self.redactor) if live else None
 
     def _print(self, text: str = "") -> None:
         if self.closed:
             return
+        self.clear_status()
         try:
             print(self.redactor.mask(text), file=self.stream, flush=True)
         except (BrokenPipeError, ValueError):  # e.g. `asrcheck run ... | head`: stop printing
             self.closed = True
+
+    def progress(self, progress: Progress) -> None:
+        """Rewrites the status line (checks done, what is waiting) on a terminal."""
+        if self.status is not None and not self.closed:
+            self.status.show(progress)
+
+    def clear_status(self) -> None:
+        """Takes the status line off the screen, e.g. before a notice is printed."""
+        if self.status is not None:
+            self.status.clear()
 
     def _paint(self, code: str, text: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.color else text
@@ -197,8 +202,7 @@ def section_off(result: CheckResult) -> str | None:
 
 def _terminal_width(stream: TextIO) -> int:
     """The terminal's width (at most 120) when `stream` is one; 0 otherwise."""
-    isatty = getattr(stream, "isatty", None)
-    if not (isatty and isatty()):
+    if not is_terminal(stream):
         return 0
     return min(shutil.get_terminal_size((100, 24)).columns, 120)
 
@@ -275,11 +279,7 @@ def _table(results: tuple[CheckResult, ...]) -> list[str]:
     stages += sorted({c for row in rows.values() for c in row} - set(stages))
     header = ["endpoint", "route", *stages]
     body = [[ep, route, *(row.get(s, "-") for s in stages)] for (ep, route), row in rows.items()]
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
-        for line in [header, *body]
-    ]
+    lines = columns.align([header, *body])
     if steps:
         lines += ["", "steps:", *steps]
     return lines if body or steps else ["(no checks)"]

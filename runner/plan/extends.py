@@ -58,7 +58,18 @@ def load_tree(ref: str) -> Tree:
     path, name = locate(ref)
     if is_builtin_name(ref) and not path.is_file():
         raise PlanError([Problem(f"no built-in plan {ref!r} (built-in: {_builtins()})")])
+    if not is_builtin_name(ref) and not path.exists() and path.stem in builtin_names():
+        raise PlanError([Problem(_missing_builtin_file(name, path.stem))])
     return _load(path, name, [])
+
+
+def _missing_builtin_file(name: str, builtin: str) -> str:
+    """A plan file that is not there, named like a built-in plan (`plans/a2a.yaml` outside
+    the repository): the built-in one is meant."""
+    return (
+        f"{name}: file not found; {builtin} is a built-in plan: give its name instead of "
+        f"a path (asrcheck run {builtin} ...)"
+    )
 
 
 def _builtins() -> str:

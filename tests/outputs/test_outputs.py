@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 
 from runner.events import RunInfo, RunReport
-from runner.outputs.console import ConsoleSink, use_color
+from runner.outputs.color import use_color
+from runner.outputs.console import ConsoleSink
 from runner.outputs.json_report import JsonReportSink, build_report, write_atomic
 from runner.redact import Redactor
 from runner.resources import schemas_dir

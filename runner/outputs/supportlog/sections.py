@@ -16,7 +16,7 @@ from typing import Any
 from runner import peer_text
 from runner.events import RunInfo, RunReport
 from runner.model import Endpoint, Plan
-from runner.outputs import advice
+from runner.outputs import advice, columns
 from runner.results import CheckResult, Status
 
 RULE = "=" * 78
@@ -88,12 +88,11 @@ def header(info: RunInfo, state: str, report: RunReport | None = None) -> str:
 def _mapping_lines(title: str, values: Mapping[str, Any]) -> list[str]:
     if not values:
         return []
-    width = max(len(key) for key in values)
-    lines = [f"{title}:"]
-    for key, value in values.items():
-        shown = value if isinstance(value, str) else json.dumps(value, default=str)
-        lines.append(f"  {key.ljust(width)}  {_safe(shown)}")
-    return lines
+    rows = [
+        [key, _safe(value if isinstance(value, str) else json.dumps(value, default=str))]
+        for key, value in values.items()
+    ]
+    return [f"{title}:", *columns.align(rows, indent="  ")]
 
 
 def _fact_lines(facts: Mapping[str, Any]) -> list[str]:
