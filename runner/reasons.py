@@ -245,6 +245,67 @@ _ALL = (
         "The time server did not answer over UDP 123.",
         "Allow outbound UDP 123 to the time server, or configure another time source.",
     ),
+    # upload (the cache storage upload test)
+    _r(
+        "upload-auth-failed",
+        "upload",
+        "The storage service refused the credentials (403 AuthenticationFailed).",
+        "The account key is wrong or was rotated, or the SAS is expired, not yet valid or "
+        "copied incompletely (the detail says which when the answer tells): copy key1 or "
+        "key2 again, or make a new container SAS, and rerun.",
+    ),
+    _r(
+        "upload-not-authorized",
+        "upload",
+        "The storage account's network rules block this machine (403 AuthorizationFailure).",
+        "The storage firewall or 'Public network access: Disabled' blocks this machine: in "
+        "the account's Networking blade allow this VM's subnet (or public IP), or use a "
+        "private endpoint, and allow trusted Microsoft services. ASR must write to the "
+        "cache account.",
+    ),
+    _r(
+        "upload-permission",
+        "upload",
+        "The SAS does not allow what the test does (403 AuthorizationPermissionMismatch).",
+        "Make a container SAS with the Create, Write and Delete permissions (sp=cwd).",
+    ),
+    _r(
+        "container-not-found",
+        "upload",
+        "The container does not exist (404).",
+        "Check the container's name in the SAS URL, or give the account key instead so that "
+        "a temporary container is made.",
+    ),
+    _r(
+        "upload-slow",
+        "upload",
+        "The upload was slower than ASR's 4 MB in 3 seconds.",
+        "ASR treats replication as latency-bound when the upload to the cache account is "
+        "slower than 4 MB in 3 seconds (error 153007, no crash-consistent recovery point). "
+        "Look at what is in the path: an NVA or firewall (add a Microsoft.Storage service "
+        "endpoint to the subnet), the proxy (bypass it for the cache account), and the "
+        "bandwidth of the link and of the VM size.",
+    ),
+    _r(
+        "upload-timeout",
+        "upload",
+        "The upload did not finish in time.",
+        "The path to the storage account stalls or is very slow: check NVAs, proxies and "
+        "firewalls that inspect this traffic, and the bandwidth. ASR reports 153007.",
+    ),
+    _r(
+        "upload-cleanup",
+        "upload",
+        "The test blob or container could not be deleted.",
+        "Delete what the detail names by hand.",
+    ),
+    _r(
+        "upload-error",
+        "upload",
+        "The storage service refused the upload with another answer.",
+        "The detail gives the service's error code and x-ms-request-id: look the code up in "
+        "the Blob service error codes, or give both to support.",
+    ),
 )
 
 #: Every reason code, in documentation order.

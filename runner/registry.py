@@ -74,6 +74,7 @@ STEPS: LazyImports[StepKind] = LazyImports(
         "tls-config": "runner.kinds.steps.tls_config",
         "clock": "runner.kinds.steps.clock",
         "ntp": "runner.kinds.steps.ntp",
+        "blob-upload": "runner.kinds.steps.blob_upload",
     }
 )
 

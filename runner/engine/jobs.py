@@ -86,7 +86,8 @@ class Job:
     def unfinished(self, reason: str, now: float | None = None) -> list[CheckResult]:
         """Results for the checks that never finished (stop or deadline). A stage already
         past its timeout at the deadline (`now`, monotonic) timed out: its own reason."""
-        missing = self.expected[len(self.done) :]
+        finished = {result.check for result in self.done}
+        missing = [check for check in self.expected if check not in finished]
         word = {"deadline": "the run's deadline", "interrupted": "the interruption"}[reason]
         out = []
         overdue = self._overdue(now) if reason == "deadline" else None
@@ -169,14 +170,15 @@ def skip_reason(text: str | None) -> tuple[str, str]:
     return "skipped", text
 
 
-def step_template(step: Step) -> CheckResult:
-    """The fields every result of this step shares."""
+def step_template(step: Step, route: Route | None = None) -> CheckResult:
+    """The fields every result of this step (over `route`, for a routed step) shares."""
     return CheckResult(
         check=step.kind,
         status=Status.SKIP,
         reason="skipped",
         detail="",
         step=step.id,
+        route=route,
         section=step.section,
         required=step.required,
     )

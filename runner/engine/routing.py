@@ -1,4 +1,5 @@
-"""Which routes each endpoint is checked over: direct, the CLI/env proxy, the agent's proxy."""
+"""Which routes each endpoint (and each routed step, such as the blob upload) is checked
+over: direct, the CLI/env proxy, the agent's proxy."""
 
 from __future__ import annotations
 
@@ -30,22 +31,22 @@ def _direct(source: str, why: str, agent: bool = False) -> RoutePlan:
     return RoutePlan(Route(kind="direct", source=source, why=why, agent=agent))
 
 
-def _default(endpoint: Endpoint, ctx: Context) -> RoutePlan:
+def _default(host: str, ctx: Context) -> RoutePlan:
     if ctx.cli_proxy is not None:
         return _proxy_route(ctx.cli_proxy, "--proxy given on the command line")
     if ctx.env_proxy is not None:
-        entry = bypass_entry(endpoint.host, ctx.env_proxy)
+        entry = bypass_entry(host, ctx.env_proxy)
         if entry is not None:
             return _direct("no-proxy", f"host matches NO_PROXY entry {entry}")
         return _proxy_route(ctx.env_proxy, "HTTPS_PROXY is set in this shell")
     return _direct("default", "no proxy configured")
 
 
-def _agent(endpoint: Endpoint, ctx: Context) -> RoutePlan:
+def _agent(host: str, ctx: Context) -> RoutePlan:
     setting = ctx.agent_proxy
     if setting is None:
         return _direct("default", "the ASR agent has no proxy configured", agent=True)
-    entry = bypass_entry(endpoint.host, setting)
+    entry = bypass_entry(host, setting)
     if entry is not None:
         why = f"the agent's bypass list ({setting.source}) matches {entry}"
         return _direct(setting.source, why, agent=True)
@@ -60,13 +61,18 @@ def _same(a: RoutePlan, b: RoutePlan) -> bool:
 
 def routes_for(endpoint: Endpoint, families: tuple[str, ...], ctx: Context) -> list[RoutePlan]:
     """The routes to check `endpoint` over, the agent's route marked `agent=True`."""
+    return routes_to(endpoint.host, families, ctx)
+
+
+def routes_to(host: str, families: tuple[str, ...], ctx: Context) -> list[RoutePlan]:
+    """The routes to `host`, by the same rules for endpoints and routed steps."""
     if ctx.force_direct:
         return [_direct("no-proxy", "--no-proxy: checked directly only", agent=True)]
     routes: list[RoutePlan] = []
     if "default" in families or not families:
-        routes.append(_default(endpoint, ctx))
+        routes.append(_default(host, ctx))
     if "agent" in families:
-        agent = _agent(endpoint, ctx)
+        agent = _agent(host, ctx)
         same = next((i for i, r in enumerate(routes) if _same(r, agent)), None)
         if same is None:
             routes.append(agent)

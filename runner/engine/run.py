@@ -12,7 +12,7 @@ import functools
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any, Optional, TypeVar, cast
 
 from loguru import logger
 
@@ -21,7 +21,7 @@ from runner.context import Context
 from runner.engine import jobs, progress, routing
 from runner.errors import log_internal
 from runner.events import RunInfo, RunReport, Sink
-from runner.kinds.base import Probe, StageOutcome, StepOutcome
+from runner.kinds.base import Probe, RoutedStepKind, StageOutcome, StepOutcome, Via
 from runner.kinds.net.connection import STATE_KEY
 from runner.model import Endpoint, Plan, Step
 from runner.results import CheckResult, Status
@@ -30,6 +30,8 @@ T = TypeVar("T")
 
 #: Extra seconds the engine grants a stage over its own timeout before cutting it off.
 GRACE_S = 0.5
+#: Seconds a stopped kind may take to undo what it did (the upload deletes its blob).
+UNDO_S = 6.0
 #: When the cut-off is due, how long the engine still waits for an answer that is on its
 #: way: on a starved CPU the stage's own timeout fires in the same turn of the event loop
 #: as the cut-off, and its outcome needs a few more turns to arrive.
@@ -81,6 +83,8 @@ async def _within(work: Callable[[], Awaitable[T]], limit: float) -> T:
             done, _ = await asyncio.wait({task}, timeout=SETTLE_S)
     except BaseException:  # the run is stopped or ends at its deadline: so is this work
         task.cancel()
+        # ...which may undo what it did first (the upload deletes its blob), within bounds.
+        await asyncio.wait({task}, timeout=UNDO_S)
         raise
     if not done:
         task.cancel()
@@ -207,20 +211,65 @@ async def _step(job: jobs.Job, step: Step, ctx: Context, rec: jobs.Recorder) -> 
         rec.emit(job, _outcome_result(job, outcome.check, outcome, started, took))
 
 
-def _plan_jobs(
-    plan: Plan, ctx: Context, rec: jobs.Recorder
-) -> list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]]:
+async def _routed_step(
+    job: jobs.Job,
+    step: Step,
+    plan_route: routing.RoutePlan,
+    ctx: Context,
+    rec: jobs.Recorder,
+) -> None:
+    """A routed step over one route; what it reports early is recorded at once."""
+    started, clock = now_iso(), time.monotonic()
+    kind = cast(RoutedStepKind, registry.STEPS[step.kind])
+
+    def report(outcome: StepOutcome) -> None:
+        took = time.monotonic() - clock
+        rec.emit(job, _outcome_result(job, outcome.check, outcome, started, took))
+
+    via = Via(plan_route.route, plan_route.proxy, report)
+    answer = await _guarded(
+        lambda: kind.run_via(step, ctx, via),
+        ctx.stage_timeout(step.timeout),
+        f"step {step.id} ({step.kind}) over {plan_route.route.label()}",
+        ctx,
+    )
+    if isinstance(answer, _Escaped):
+        answer = [StepOutcome(step.kind, answer.status, answer.reason, answer.detail)]
+    took = time.monotonic() - clock
+    job.expected = [*job.expected, *(o.check for o in answer if o.check not in job.expected)]
+    for outcome in answer:
+        rec.emit(job, _outcome_result(job, outcome.check, outcome, started, took))
+
+
+_Planned = list[tuple[jobs.Job, Optional[Callable[[], Awaitable[None]]]]]
+
+
+def _step_jobs(step: Step, plan: Plan, ctx: Context, rec: jobs.Recorder) -> _Planned:
+    """One job for a step; one per route for a routed step that has a target."""
+    kind = registry.STEPS[step.kind]
+    host = kind.target(step) if isinstance(kind, RoutedStepKind) else None
+    if host is None:
+        job = jobs.Job(jobs.step_template(step), [step.kind])
+        return [(job, functools.partial(_step, job, step, ctx, rec))]
+    planned: _Planned = []
+    for plan_route in routing.routes_to(host, plan.routes, ctx):
+        job = jobs.Job(jobs.step_template(step, plan_route.route), [step.kind])
+        planned.append((job, functools.partial(_routed_step, job, step, plan_route, ctx, rec)))
+    return planned
+
+
+def _plan_jobs(plan: Plan, ctx: Context, rec: jobs.Recorder) -> _Planned:
     """Jobs in plan order (steps, then endpoints by route); disabled ones are done at once."""
     off = {s.name: s for s in plan.sections if not s.enabled}
-    planned: list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]] = []
+    planned: _Planned = []
     for step in plan.steps:
-        job = jobs.Job(jobs.step_template(step), [step.kind])
         skip = jobs.disabled(step.enabled, step.skip_reason, step.section, off)
         if skip:
+            job = jobs.Job(jobs.step_template(step), [step.kind])
             rec.emit(job, job.result(step.kind, Status.SKIP, *skip))
             planned.append((job, None))
         else:
-            planned.append((job, functools.partial(_step, job, step, ctx, rec)))
+            planned += _step_jobs(step, plan, ctx, rec)
     for endpoint in plan.endpoints:
         skip = jobs.disabled(endpoint.enabled, endpoint.skip_reason, endpoint.section, off)
         if skip and skip[0] == "manual-check":

@@ -5,6 +5,10 @@
   the route and what earlier stages learned (`probe.state`), and returns a `StageOutcome`.
 * A **step kind** (`machine`, `proxy-config`, `ntp`, ...) is a standalone step of a plan.
   The engine calls `run(step, ctx)` and gets one or more `StepOutcome`s.
+* A **routed step kind** (`blob-upload`) is a step that talks to one host, like an
+  endpoint: `target(step)` names the host, and the engine calls `run_via(step, ctx, via)`
+  once per route the plan checks (`engine/routing.py`), or `run(step, ctx)` when
+  `target` gives None (nothing to talk to: the step says why).
 * Either kind may also define `async def end_run() -> None`: the engine awaits it once
   when a run that used the kind ends, to close what the run's checks shared.
 * A stage may put the chain's open connection in `StageOutcome.state` under
@@ -23,7 +27,7 @@ their own blocking calls (subprocess timeouts, socket timeouts).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -95,3 +99,24 @@ class StepKind(Protocol):
     PARAMS_SCHEMA: Mapping[str, Any]
 
     async def run(self, step: Step, ctx: Context) -> list[StepOutcome]: ...
+
+
+@dataclass(frozen=True)
+class Via:
+    """The route a routed step goes over, and how it reports before it returns."""
+
+    route: Route
+    #: The proxy to go through (with credentials) when `route.kind == "proxy"`.
+    proxy: ProxySetting | None
+    #: Hands an outcome to the run at once: for what must be told even when the step is
+    #: interrupted afterwards (the cleanup of what it created).
+    report: Callable[[StepOutcome], None]
+
+
+@runtime_checkable
+class RoutedStepKind(StepKind, Protocol):
+    """A step kind that talks to one host over each of the plan's routes."""
+
+    def target(self, step: Step) -> str | None: ...
+
+    async def run_via(self, step: Step, ctx: Context, via: Via) -> list[StepOutcome]: ...

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import re
 import socket
 import ssl
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import trustme
@@ -83,7 +84,13 @@ class HttpBehaviour:
         server: str = "Asrcheck-Test/1.0",
         hangup: bool = False,
         reason: str = "",
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
     ) -> None:
+        #: Extra answer headers (they replace the default ones of the same name).
+        self.headers = dict(headers or {})
+        #: The body of answers to GET and other methods (default `hello\n`).
+        self.body = body
         self.hangup = hangup
         #: The reason phrase; empty: the usual one for the status.
         self.reason = reason
@@ -157,13 +164,20 @@ class TlsServer:
         b = self.behaviour
         if b.hangup:
             return
+        _drain_body(tls, head)
         status = b.head_status if line.startswith("HEAD") and b.head_status else b.status
-        body = b"" if line.startswith("HEAD") else b"hello\n"
+        full = b"hello\n" if b.body is None else b.body
+        body = b"" if line.startswith("HEAD") else full
+        headers = {
+            "Server": b.server,
+            "x-ms-request-id": f"test-{len(self.requests)}",
+            "Date": "Wed, 25 Nov 2026 18:00:00 GMT",
+            **b.headers,
+        }
+        lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
         reply = (
-            f"HTTP/1.1 {status} {b.reason or _TEXT.get(status, 'Status')}\r\n"
-            f"Server: {b.server}\r\nx-ms-request-id: test-{len(self.requests)}\r\n"
-            f"Date: Wed, 25 Nov 2026 18:00:00 GMT\r\nContent-Length: 6\r\n"
-            "Connection: close\r\n\r\n"
+            f"HTTP/1.1 {status} {b.reason or _TEXT.get(status, 'Status')}\r\n{lines}"
+            f"Content-Length: {len(full)}\r\nConnection: close\r\n\r\n"
         ).encode() + body
         if b.delay:
             self._loop.wait(b.delay)
@@ -175,3 +189,16 @@ class TlsServer:
                 self._loop.wait(b.drip)
         else:
             tls.sendall(reply)
+
+
+def _drain_body(tls: ssl.SSLSocket, head: bytes, limit: int = 1 << 20) -> None:
+    """Reads the request body (its Content-Length, up to `limit`), as a server does before
+    it answers: an answer sent over an unread body can reach the client as a reset."""
+    top, _, already = head.partition(b"\r\n\r\n")
+    found = re.search(rb"(?im)^content-length:\s*(\d+)", top)
+    left = min(int(found.group(1)), limit) - len(already) if found else 0
+    while left > 0:
+        chunk = tls.recv(min(left, 65536))
+        if not chunk:
+            return
+        left -= len(chunk)
