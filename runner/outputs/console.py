@@ -257,7 +257,8 @@ def _subject(result: CheckResult) -> str:
         bad = result.status in (Status.FAIL, Status.ERROR)
         optional = " [optional]" if bad and not result.required else ""
         step = "" if _step_name(result) == result.check else str(result.step)
-        return step + optional
+        route = f" {result.route.label()}" if result.route else ""  # a routed step
+        return step + optional + route
     optional = "" if result.required else " [optional]"
     where = f"{result.endpoint}{optional} ({result.host}:{result.port})"
     return f"{where} {result.route.label()}" if result.route else where
@@ -269,7 +270,8 @@ def _table(results: tuple[CheckResult, ...]) -> list[str]:
     steps: list[str] = []
     for r in results:
         if r.endpoint is None:
-            steps.append(f"  {_step_name(r)}: {r.status.value} ({r.reason})")
+            route = f" {r.route.label()}" if r.route else ""
+            steps.append(f"  {_step_name(r)}{route}: {r.status.value} ({r.reason})")
             continue
         name = r.endpoint if r.required else f"{r.endpoint} (optional)"
         key = (name, r.route.label() if r.route else "")

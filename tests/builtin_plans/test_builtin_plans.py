@@ -299,7 +299,9 @@ def test_a2a_optional_sections_are_off_and_shown_skipped(
         "keyvault": False,
         "automation": False,
         "private-endpoint": False,
+        "upload": False,
     }
+    assert by_id(plan["steps"])["upload"]["enabled"] is False
     for endpoint in plan["endpoints"]:
         if endpoint["section"] in ("keyvault", "automation", "private-endpoint"):
             assert endpoint["enabled"] is False, endpoint["id"]
@@ -321,7 +323,7 @@ def test_h2a_sections(capsys: pytest.CaptureFixture[str]) -> None:
     code, plan, err = show(capsys, "h2a", {"region": "westeurope"}, disable=["timesync"])
     assert code == 0, err
     sections = {s["name"]: s["enabled"] for s in plan["plan"]["sections"]}
-    assert sections == {"servicebus": True, "telemetry": True, "timesync": False}
+    assert sections == {"servicebus": True, "telemetry": True, "timesync": False, "upload": False}
     steps = by_id(plan["steps"])
     assert steps["time-sync"]["enabled"] is False
     assert steps["time-sync"]["params"]["max_offset"] == 900
@@ -370,21 +372,21 @@ def test_plans_validate(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, err
 
 
-def test_plans_are_listed_at_3_0_1(capsys: pytest.CaptureFixture[str]) -> None:
+def test_plans_are_listed_at_3_1_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["list"]) == 0
     out = capsys.readouterr().out
     for line in ("a2a", "h2a"):
         row = next(r for r in out.splitlines() if r.split() and r.split()[0] == line)
-        assert "3.0.1" in row
+        assert "3.1.0" in row
 
 
 def test_plan_versions_and_log_names(capsys: pytest.CaptureFixture[str]) -> None:
     code, plan, err = show(capsys, "a2a", A2A_VARS)
     assert code == 0, err
-    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("a2a", "3.0.1")
+    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("a2a", "3.1.0")
     code, plan, err = show(capsys, "h2a", {"region": "japaneast"})
     assert code == 0, err
-    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("h2a", "3.0.1")
+    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("h2a", "3.1.0")
 
 
 @pytest.mark.parametrize("scenario", ["a2a", "h2a"])
@@ -393,7 +395,7 @@ def test_plan_file_header_and_region_table(scenario: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/plan.schema.json"
     data = yaml.safe_load(text)
-    assert (data["plan_format"], data["version"]) == (1, "3.0.1")
+    assert (data["plan_format"], data["version"]) == (1, "3.1.0")
     assert "facts" not in text and "§" not in text
     # Exactly the documented codes per cloud: none missing, none invented.
     for cloud, regions in EXPECTED["geo_code"].items():
@@ -409,3 +411,30 @@ def test_plan_file_header_and_region_table(scenario: str) -> None:
     }
     kinds = {step["kind"] for step in data["steps"]}
     assert {"machine", "network", "proxy-config", "tls-config", "clock"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("scenario", "variables"),
+    [("a2a", {**A2A_VARS, "storage_account": ["mycache"]}), ("h2a", {"region": "westeurope"})],
+)
+def test_upload_section_takes_the_secrets_and_masks_them(
+    capsys: pytest.CaptureFixture[str], scenario: str, variables: dict[str, Any]
+) -> None:
+    url = "https://mycache.blob.core.windows.net/asrcheck?sv=2021-08-06&sp=cwd&sig=U2VjcmV0"
+    given = {**variables, "upload_url": url, "upload_key": "a2V5"}
+    code, plan, err = show(capsys, scenario, given, enable=["upload"])
+    assert code == 0, err
+    step = by_id(plan["steps"])["upload"]
+    assert (step["kind"], step["enabled"], step["required"]) == ("blob-upload", True, True)
+    assert step["params"]["url"] == "***" and step["params"]["key"] == "***"
+    assert step["params"]["size_mb"] == 4
+    assert step["params"]["blob_suffix"] == "blob.core.windows.net"
+    assert plan["plan"]["variables"]["upload_url"] == "***"
+    assert "U2VjcmV0" not in json.dumps(plan)
+
+
+def test_upload_url_must_be_an_https_container_sas(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "http://mycache.blob.core.windows.net/asrcheck?sv=2021-08-06&sig=U2VjcmV0"
+    code, _, err = show(capsys, "a2a", {**A2A_VARS, "upload_url": url}, enable=["upload"])
+    assert code == cli.EXIT_USAGE
+    assert "upload_url" in err and "U2VjcmV0" not in err

@@ -39,6 +39,13 @@ def run(args: Sequence[str], cwd: Path, extra_env: Mapping[str, str] | None = No
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def start(args: Sequence[str], cwd: Path, stdout: int = subprocess.PIPE) -> subprocess.Popen[bytes]:
+    """`asrcheck ARGS` started in a subprocess (stderr piped), for tests that signal it."""
+    return subprocess.Popen(
+        command(args), cwd=cwd, env=child_env(), stdout=stdout, stderr=subprocess.PIPE
+    )
+
+
 HEAD = """plan_format: 1
 name: {name}
 version: 1.0.0

@@ -54,7 +54,7 @@ def test_sas_upload_is_timed_and_the_blob_deleted(emulator: Azurite, box: str) -
     assert upload.facts["threshold_s"] == 3.0
     assert upload.facts["throughput_mib_s"] > 0 and upload.facts["request_id"]
     assert upload.facts["blob"].startswith("asrcheck-") and upload.facts["blob"].endswith(".bin")
-    assert "within ASR's 3s for 4 MiB" in upload.detail
+    assert "within ASR's 4 MB in 3 s" in upload.detail
     assert upload.route is not None and upload.route.kind == "direct"
     assert (cleanup.status, cleanup.reason) == (Status.PASS, "ok")
     assert cleanup.detail == f"blob {upload.facts['blob']} in container {box} deleted"

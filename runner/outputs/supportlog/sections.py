@@ -138,6 +138,10 @@ def _label(result: CheckResult) -> str:
 
 def _block(result: CheckResult, with_facts: bool) -> str:
     lines = [f"{_label(result)}{result.check}: {result.detail}"]
+    if result.endpoint is None and result.route is not None:  # a routed step (blob-upload)
+        agent = " [the ASR agent takes this route]" if result.route.agent else ""
+        why = f" - {result.route.why}" if result.route.why else ""
+        lines.append(f"    route: {result.route.label()}{agent}{why}")
     if result.reason not in ("ok", "collected"):
         lines.append(f"    reason: {result.reason}" + ("" if result.required else " (optional)"))
     if result.hint and result.status is not Status.PASS:
