@@ -131,6 +131,8 @@ class Plan:
     routes: tuple[str, ...] = ("default", "agent")
     #: Support-log file name patterns by platform ("linux", "windows").
     log_names: Mapping[str, str] = field(default_factory=dict)
+    #: Every plan file it was read from: the plan, then each plan it `extends:`.
+    files: tuple[str, ...] = ()
 
     def masked_variables(self) -> dict[str, Any]:
         """Variables with every secret value replaced by `***`."""

@@ -140,9 +140,7 @@ def _refuse_overlaps(args: argparse.Namespace, plan: Plan, ctx: Context, log_pat
     """UsageError when an output would overwrite an input of the run or the other output."""
     inputs = [("plan file", str(args.plan)) if Path(str(args.plan)).is_file() else ("", "")]
     inputs += [("--var-file", name) for name in args.var_file]
-    found = [item.origin for item in plan.endpoints] + [item.origin for item in plan.steps]
-    origins = {origin.file for origin in found if origin is not None}
-    inputs += [("plan file", name) for name in sorted(origins)]  # parents via extends:
+    inputs += [("plan file", name) for name in plan.files]  # and the plans it extends
     inputs.append(("CA bundle", ctx.ca_bundle or ""))
     log = paths.Target(log_path)
     paths.refuse_inputs(log, "--log", inputs)

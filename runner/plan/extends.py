@@ -49,6 +49,8 @@ class Tree:
     smap: SourceMap
     problems: list[Problem] = field(default_factory=list)
     quarantine: Quarantine = field(default_factory=Quarantine)
+    #: Every file the tree was read from: the plan, then each plan it extends.
+    files: tuple[str, ...] = ()
 
 
 def load_tree(ref: str) -> Tree:
@@ -93,7 +95,7 @@ def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> Tree:
         if data.get("remove"):
             message = "only a plan with extends: can remove inherited endpoints and steps"
             problems.append(problem(smap, ("remove",), message))
-        return Tree(data, smap, problems, quarantine)
+        return Tree(data, smap, problems, quarantine, (str(path),))
     here = (Path(os.path.realpath(path)), name)
     parent_path, parent_name = locate(parent_ref, path.parent)
     try:
@@ -104,7 +106,8 @@ def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> Tree:
     if parent.problems:  # an invalid parent: report it (and this plan's own problems)
         raise PlanError(validation.ordered([*problems, *parent.problems]))
     merged, merged_map, found_merging = merge(parent.data, parent.smap, data, smap)
-    return Tree(merged, merged_map, [*problems, *found_merging], quarantine)
+    files = (str(path), *parent.files)
+    return Tree(merged, merged_map, [*problems, *found_merging], quarantine, files)
 
 
 def _follows(where: DataPath | None, item: Problem, notes: source.Notes) -> bool:

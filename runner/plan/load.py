@@ -95,7 +95,8 @@ def load_plan(
     if problems:
         redactor = _secrets_of(decl, values, variables)
         raise PlanError([_masked(p, redactor) for p in validation.ordered(problems)])
-    return _build(ref, data, values, decl, switched, defaults, endpoints, steps, smap)
+    plan = _build(ref, data, values, decl, switched, defaults, endpoints, steps, smap)
+    return replace(plan, files=tree.files)
 
 
 def _secrets_of(decl: dict[str, Var], values: dict[str, Any], flags: Sequence[str]) -> Redactor:

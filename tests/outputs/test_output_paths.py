@@ -252,3 +252,45 @@ def test_an_output_on_a_parent_plan_is_refused(plan: Path, tmp_path: Path, capsy
     assert cli.main(["run", str(child), "--no-proxy", "-q", "--json", "parent.yaml"]) == 2
     assert "is the plan file" in capsys.readouterr().err
     assert parent.read_text() == before
+
+
+CHILD = "plan_format: 1\nname: {name}\nversion: 1.0.0\nscenario: TEST\ndescription: A plan.\n"
+VARS_ONLY = "vars:\n  region:\n    type: string\n    description: A region.\n    default: x\n"
+
+
+@pytest.mark.parametrize("option", ["--json", "--log"])
+def test_an_output_on_a_parent_plan_that_adds_only_vars_is_refused(
+    plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """The middle plan contributes no endpoint or step, only a variable: still an input."""
+    middle = tmp_path / "middle.yaml"
+    middle.write_text(CHILD.format(name="middle") + "extends: ./plan.yaml\n" + VARS_ONLY)
+    child = tmp_path / "child.yaml"
+    child.write_text(CHILD.format(name="child") + "extends: ./middle.yaml\n")
+    before = middle.read_text()
+    code = cli.main(["run", str(child), "--no-proxy", "-q", option, "middle.yaml"])
+    assert code == 2
+    assert f"{option} 'middle.yaml' is the plan file: it would be overwritten" in (
+        capsys.readouterr().err
+    )
+    assert middle.read_text() == before
+    assert not list(tmp_path.glob("*.log"))  # refused before the run
+
+
+def test_a_child_that_adds_only_vars_runs_and_bad_ones_are_located(
+    plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    child = tmp_path / "child.yaml"
+    child.write_text(CHILD.format(name="child") + "extends: ./plan.yaml\n" + VARS_ONLY)
+    assert cli.main(["run", str(child), "--no-proxy", "-q", "--json", "r.json"]) == 0
+    assert json.loads((tmp_path / "r.json").read_text())["plan"]["variables"]["region"] == "x"
+    capsys.readouterr()
+    child.write_text(
+        CHILD.format(name="child") + "extends: ./plan.yaml\nvars:\n  token:\n    type: integer\n"
+    )
+    assert cli.main(["run", str(child), "--no-proxy", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"{child}:9:5: vars.token.type: inherited variable 'token'" in err
+    child.write_text(CHILD.format(name="child") + "extends: ./plan.yaml\nvars:\n  region: 5\n")
+    assert cli.main(["run", str(child), "--no-proxy", "-q"]) == 2
+    assert f"{child}:8:11: vars.region: 5 is not of type 'object'" in capsys.readouterr().err
