@@ -5,7 +5,7 @@ from __future__ import annotations
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,14 +43,19 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def date_server(
-    tmp_path: Path, skew: float, send_date: bool = True, raw_date: str | None = None
+    tmp_path: Path,
+    skew: float,
+    send_date: bool = True,
+    raw_date: str | None = None,
+    hostnames: Sequence[str] = ("127.0.0.1",),
 ) -> Iterator[tuple[int, str]]:
-    """Serves on 127.0.0.1; yields (port, CA bundle path). `raw_date` replaces the Date."""
+    """Serves on 127.0.0.1 with a certificate for `hostnames`; yields (port, CA bundle
+    path). `raw_date` replaces the Date."""
     ca = trustme.CA()
     bundle = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(bundle))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
+    ca.issue_cert(*hostnames).configure_cert(context)
     handler = type(
         "Handler", (_Handler,), {"skew": skew, "send_date": send_date, "raw_date": raw_date}
     )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 import time
 from typing import TYPE_CHECKING, Any
 
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
-from runner.kinds.net import manual_commands, private_endpoint
+from runner.kinds.net import manual_commands, names, private_endpoint
 from runner.kinds.net.addresses import classify, family
 from runner.kinds.net.threads import in_thread
 from runner.results import Status
@@ -26,20 +25,12 @@ TIMEOUT_REASON = "dns-timeout"
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
     """Resolves the endpoint's host; the addresses go to the next stages."""
-    if _is_ip(probe.endpoint.host):
+    if names.is_ip(probe.endpoint.host):
         facts: dict[str, Any] = {"resolver": "none", "note": "the host is an IP address"}
         return _judge(probe, [probe.endpoint.host], facts, 0.0, manual_commands.nslookup(probe))
     if ctx.dns_servers:
         return await _with_dnspython(probe, ctx)
     return await _with_system(probe)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 # --- system resolver ------------------------------------------------------------------
@@ -89,7 +80,7 @@ SYSTEM_NXDOMAIN_HINT = (
 
 def _system_failure(error: socket.gaierror, command: str) -> StageOutcome:
     """A failed system lookup, worded as honestly as getaddrinfo's answer allows."""
-    reason = _gai_reason(error)
+    reason = names.gai_reason(error)
     detail = f"system resolver: {error.strerror}"
     if reason != "nxdomain":
         return _failure(reason, detail, command)
@@ -103,27 +94,7 @@ def _system_failure(error: socket.gaierror, command: str) -> StageOutcome:
     )
 
 
-def _gai_reason(error: socket.gaierror) -> str:
-    codes = {
-        getattr(socket, "EAI_NONAME", None): "nxdomain",
-        getattr(socket, "EAI_NODATA", None): "no-answer",
-        getattr(socket, "EAI_ADDRFAMILY", None): "no-answer",
-        getattr(socket, "EAI_AGAIN", None): "dns-timeout",
-        getattr(socket, "EAI_FAIL", None): "servfail",
-    }
-    return codes.get(error.errno, "servfail")
-
-
 # --- dnspython with explicit servers --------------------------------------------------
-
-
-def _resolver(ctx: Context) -> dns.asyncresolver.Resolver:
-    import dns.asyncresolver
-    import dns.nameserver
-
-    resolver = dns.asyncresolver.Resolver(configure=False)
-    resolver.nameservers = [dns.nameserver.Do53Nameserver(ip, port) for ip, port in ctx.dns_servers]
-    return resolver
 
 
 async def _with_dnspython(probe: Probe, ctx: Context) -> StageOutcome:
@@ -133,7 +104,7 @@ async def _with_dnspython(probe: Probe, ctx: Context) -> StageOutcome:
     host = probe.endpoint.host
     server = ctx.dns_servers[0][0]
     command = manual_commands.nslookup(probe, server)
-    resolver = _resolver(ctx)
+    resolver = names.resolver(ctx)
     start = time.monotonic()
     lifetime = max(probe.timeout - 0.1, 0.1)
     try:
@@ -146,7 +117,7 @@ async def _with_dnspython(probe: Probe, ctx: Context) -> StageOutcome:
     except dns.resolver.NXDOMAIN:
         return _failure("nxdomain", f"{host} does not exist (NXDOMAIN from {server})", command)
     except dns.resolver.NoNameservers as error:
-        reason, rcode = _rcode_reason(error)
+        reason, rcode = names.rcode_reason(error)
         return _failure(reason, f"DNS server answered {rcode} for {host}", command)
     except dns.exception.Timeout:
         servers = ", ".join(f"{ip}:{port}" for ip, port in ctx.dns_servers)
@@ -178,19 +149,6 @@ def _collect(
                 ttls[text] = int(rrset.ttl)
             elif rrset.rdtype == dns.rdatatype.CNAME:
                 cnames.append(f"{rrset.name.to_text(omit_final_dot=True)} -> {text.rstrip('.')}")
-
-
-def _rcode_reason(error: dns.resolver.NoNameservers) -> tuple[str, str]:
-    import dns.message
-    import dns.rcode
-
-    for entry in error.kwargs.get("errors", []):
-        response = entry[-1]
-        if isinstance(response, dns.message.Message):
-            rcode = response.rcode()
-            name = dns.rcode.to_text(rcode)
-            return ("dns-refused" if rcode == dns.rcode.REFUSED else "servfail", name)
-    return ("servfail", "no usable answer")
 
 
 # --- judging ---------------------------------------------------------------------------

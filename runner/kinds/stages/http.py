@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
-from runner.kinds.net import connection, manual_commands, tls_context
+from runner.kinds.net import connection, manual_commands, names, tls_context
 from runner.kinds.net.threads import in_thread
 from runner.peer_text import shown
 from runner.results import Status
@@ -40,7 +40,10 @@ class _Asked:
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
     """Sends HEAD (GET if refused) and reports the answer."""
-    return await in_thread(lambda: _check(probe, ctx))
+    found = await names.resolved(probe, ctx)  # no earlier stage resolved the host
+    if isinstance(found, StageOutcome):
+        return found
+    return await in_thread(lambda: _check(found, ctx))
 
 
 def _check(probe: Probe, ctx: Context) -> StageOutcome:

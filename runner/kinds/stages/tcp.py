@@ -13,9 +13,8 @@ from typing import Any
 
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
-from runner.kinds.net import connection, manual_commands
+from runner.kinds.net import connection, manual_commands, names
 from runner.kinds.net.addresses import family
-from runner.kinds.net.threads import in_thread
 from runner.results import Status
 
 SUMMARY = "Connect over TCP to the endpoint's port on each address family."
@@ -33,6 +32,10 @@ _WORDS = {
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
     """Connects to the first address of each family; the first connection goes on."""
+    found = await names.resolved(probe, ctx)  # no dns stage before: the run's resolver
+    if isinstance(found, StageOutcome):
+        return found
+    probe = found
     targets = _targets(probe)
     attempts = await asyncio.gather(*(_attempt(addr, probe) for addr in targets.values()))
     facts: dict[str, Any] = {fam: attempt.facts for fam, attempt in zip(targets, attempts)}
@@ -71,15 +74,11 @@ def _keep_first(socks: list[socket.socket | None]) -> socket.socket | None:
 
 
 def _targets(probe: Probe) -> dict[str, str]:
-    """The first address of each family, from the DNS stage (or the host itself)."""
+    """The first address of each family, from the DNS stage (or the host, an IP address)."""
     addresses = list(probe.state.get("addresses") or [probe.endpoint.host])
     targets: dict[str, str] = {}
     for address in addresses:
-        try:
-            fam = family(address)
-        except ValueError:
-            fam = "host"
-        targets.setdefault(fam, address)
+        targets.setdefault(family(address), address)
     return targets
 
 
@@ -130,9 +129,9 @@ async def _connect(
 
 
 async def _open(address: str, port: int, timeout: float) -> socket.socket:
-    """A non-blocking connect; a host name (no dns stage) is resolved first."""
+    """A non-blocking connect to an IP address."""
     loop = asyncio.get_running_loop()
-    fam, where = _literal(address, port) or await _resolve(address, port)
+    fam, where = _literal(address, port)
     sock = socket.socket(fam, socket.SOCK_STREAM)
     try:
         sock.setblocking(False)
@@ -149,21 +148,11 @@ def _message(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def _literal(address: str, port: int) -> tuple[int, tuple[Any, ...]] | None:
+def _literal(address: str, port: int) -> tuple[int, tuple[Any, ...]]:
     """The socket address of an IP literal, without asking any resolver."""
-    try:
-        version = ipaddress.ip_address(address).version
-    except ValueError:
-        return None
-    if version == 6:
+    if ipaddress.ip_address(address).version == 6:
         return socket.AF_INET6, (address, port, 0, 0)
     return socket.AF_INET, (address, port)
-
-
-async def _resolve(host: str, port: int) -> tuple[int, tuple[Any, ...]]:
-    """The first address of a host name (a chain without a dns stage)."""
-    infos = await in_thread(lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-    return infos[0][0], infos[0][4]
 
 
 def _already_cut(sock: socket.socket) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
-from runner.kinds.net import connection, manual_commands, tls_context, x509
+from runner.kinds.net import connection, manual_commands, names, tls_context, x509
 from runner.kinds.net.threads import in_thread
 from runner.results import Status
 
@@ -46,7 +46,10 @@ _PUBLIC_CAS = ("microsoft", "digicert", "baltimore", "globalsign", "verisign", "
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
     """Handshakes on the chain's connection (in a thread: blocking sockets with timeouts)."""
-    return await in_thread(lambda: _check(probe, ctx))
+    found = await names.resolved(probe, ctx)  # no earlier stage resolved the host
+    if isinstance(found, StageOutcome):
+        return found
+    return await in_thread(lambda: _check(found, ctx))
 
 
 def _check(probe: Probe, ctx: Context) -> StageOutcome:

@@ -2,8 +2,9 @@
 
 The plans point it at the Entra ID sign-in host: a clock off by more than a few minutes
 breaks sign-in (asr-facts.md section 2: ~15 minutes breaks setup). One HTTPS HEAD request
-with the run's TLS settings (`--ca-bundle`) and timeout, through `--proxy` or the
-environment's proxy like the default route (`--no-proxy`: direct). The skew is measured
+with the run's TLS settings (`--ca-bundle`), resolver (`--dns-server`) and timeout,
+through `--proxy` or the environment's proxy like the default route (`--no-proxy`:
+direct). The skew is measured
 against the middle of the request. Beyond `warn_after` seconds: warn; beyond `fail_after`:
 fail; both with reason `clock-skew`. When the host cannot be reached the clock is not
 judged (warn, with the network reason): the endpoint checks report the connectivity.
@@ -15,12 +16,13 @@ import os
 import ssl
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from runner.context import Context, ProxySetting
 from runner.kinds.base import StepOutcome
-from runner.kinds.net import proxy_rules
+from runner.kinds.net import names, proxy_rules
 from runner.model import Step
 from runner.peer_text import shown
 from runner.redact import mask_url
@@ -62,13 +64,42 @@ def judge(skew: float, warn_after: float, fail_after: float) -> tuple[Status, st
     return Status.PASS, "ok"
 
 
+@dataclass(frozen=True)
+class Ask:
+    """Where the HEAD request goes: `url`, with the host name for SNI and the Host header
+    when `url` names the host's address (a direct route, resolved by the run's resolver)."""
+
+    url: str
+    name: str | None = None
+    host_header: str | None = None
+
+
+async def target(
+    host: str, port: int, ctx: Context, proxy: ProxySetting | None, timeout: float
+) -> Ask | names.Lookup:
+    """The request to send, or the failed lookup of `host`. Through a proxy the URL names
+    the host (the proxy resolves it); direct, the run's resolver (`--dns-server`) does."""
+    url = f"https://{host}/" if port == 443 else f"https://{host}:{port}/"
+    if proxy is not None or names.is_ip(host):
+        return Ask(url)
+    found = await names.lookup(host, port, ctx, timeout)
+    if found.reason != "ok":
+        return found
+    address = next((a for a in found.addresses if ":" not in a), found.addresses[0])
+    shown = f"[{address}]" if ":" in address else address
+    where = f"https://{shown}/" if port == 443 else f"https://{shown}:{port}/"
+    return Ask(where, host, host if port == 443 else f"{host}:{port}")
+
+
 async def head_date(
-    url: str, ctx: Context, proxy: ProxySetting | None, timeout: float
+    ask: Ask, ctx: Context, proxy: ProxySetting | None, timeout: float
 ) -> tuple[str | None, float]:
     """(Date header, local epoch seconds at the middle of the request)."""
     import httpx  # here, not at module level: `validate` needs no httpx
 
     verify = ssl.create_default_context(cafile=ctx.ca_bundle)
+    headers = {"Host": ask.host_header} if ask.host_header else None
+    extensions = {"sni_hostname": ask.name} if ask.name else None
     async with httpx.AsyncClient(
         verify=verify,
         proxy=proxy_rules.stage_url(proxy.url) if proxy else None,
@@ -76,7 +107,7 @@ async def head_date(
         timeout=httpx.Timeout(timeout),
     ) as client:
         before = time.time()
-        response = await client.head(url)
+        response = await client.head(ask.url, headers=headers, extensions=extensions)
         after = time.time()
     return response.headers.get("date"), (before + after) / 2
 
@@ -126,8 +157,15 @@ async def run(step: Step, ctx: Context) -> list[StepOutcome]:
     command = f"curl -sI{via} {url} | grep -i '^date:'; date -u"
     timeout = ctx.stage_timeout(max(1.0, step.timeout - 1.0))
     facts: dict[str, Any] = {"url": url, "route": mask_url(proxy.url) if proxy else "direct"}
+    started = time.monotonic()
+    ask = await target(host, port, ctx, proxy, timeout)
+    if isinstance(ask, names.Lookup):
+        detail = f"clock not checked: {ask.detail}"
+        hint = f"The checks of {host} show why it cannot be reached."
+        return [StepOutcome("clock", Status.WARN, ask.reason, detail, command, facts, hint=hint)]
+    left = max(timeout - (time.monotonic() - started), 0.5)
     try:
-        header, local = await head_date(url, ctx, proxy, timeout)
+        header, local = await head_date(ask, ctx, proxy, left)
     except httpx.TimeoutException:
         return [
             StepOutcome(

@@ -25,6 +25,7 @@ from typing import Any
 
 from runner.context import Context
 from runner.kinds.base import StepOutcome
+from runner.kinds.net import names
 from runner.model import Step
 from runner.results import Status
 
@@ -140,19 +141,9 @@ async def query(address: str, port: int, timeout: float) -> dict[str, Any] | Non
     return fields
 
 
-def _is_ip(text: str) -> bool:
-    for family in (socket.AF_INET, socket.AF_INET6):
-        try:
-            socket.inet_pton(family, text)
-        except OSError:
-            continue
-        return True
-    return False
-
-
 async def resolve(host: str, ctx: Context, timeout: float) -> tuple[str | None, str, str]:
     """(first IPv4 address or None, reason, detail) for `host`."""
-    if _is_ip(host):
+    if names.is_ip(host):
         return host, "ok", host
     import dns.asyncresolver  # here, not at module level: `validate` needs no dnspython
     import dns.exception
