@@ -81,8 +81,9 @@ def _inventory(root: Path, bundle: Path, port: int, dns: int, ca: str) -> Path:
             "vars": {
                 "ansible_connection": "local",
                 "ansible_python_interpreter": sys.executable,
-                "asrcheck_plan": str(plan),
-                "asrcheck_bundle": str(bundle),
+                # Relative to the directory ansible-playbook runs in (home).
+                "asrcheck_plan": f"../{plan.name}",
+                "asrcheck_bundle": f"../{bundle.parent.name}/{bundle.name}",
                 "asrcheck_python": interpreters()[0],
                 "asrcheck_args": args,
                 "asrcheck_results_dir": str(root / "results"),
