@@ -28,6 +28,11 @@ def _side(report: Report) -> str:
     )
 
 
+def _finished(report: Report) -> str:
+    """`finished_at` (ISO 8601 UTC, so comparable as text), or "" when it is missing."""
+    return str(report.doc.get("finished_at") or "")
+
+
 def _value(value: str | None) -> str:
     return "(not set)" if value is None else repr(value)
 
@@ -70,6 +75,8 @@ def as_text(comparison: Comparison) -> str:
         f"Before: {_side(comparison.before)}",
         f"After:  {_side(comparison.after)}",
     ]
+    if _finished(comparison.before) > _finished(comparison.after) > "":
+        lines.append("Note: BEFORE finished later than AFTER: are the two files swapped?")
     lines += _values("Changed", comparison.plan)
     lines += _values("Variables", comparison.variables)
     lines += _values("Sections", comparison.sections)

@@ -50,6 +50,7 @@ def test_a_new_failure_exits_1_with_its_advice(
     )
     assert new[1].startswith("    what to do: ")
     assert "Fixed (" not in out
+    assert "swapped" not in out
     assert "  tcp web (direct): pass ok -> skip skipped" in out  # not run after the dns failure
     assert "  plan version: '1.1.0' -> '1.1.0'" not in out
     assert "Result: 1 newly failing, 0 fixed, 1 still failing, 3 not compared, 7 unchanged" in out
@@ -128,3 +129,9 @@ def test_a_directory_or_a_missing_file_exits_2(
     lines = err.splitlines()
     assert lines[0] == f"asrcheck: {runs.root}: a directory, not a report file"
     assert lines[1].startswith(f"asrcheck: {tmp_path / 'absent.json'}: cannot read: ")
+
+
+def test_swapped_files_are_pointed_out(runs: Runs, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = compare(capsys, str(runs.fixed), str(runs.before))
+    assert code == 1  # store fails again
+    assert "Note: BEFORE finished later than AFTER: are the two files swapped?\n" in out
