@@ -372,21 +372,21 @@ def test_plans_validate(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, err
 
 
-def test_plans_are_listed_at_3_1_0(capsys: pytest.CaptureFixture[str]) -> None:
+def test_plans_are_listed_at_3_2_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["list"]) == 0
     out = capsys.readouterr().out
     for line in ("a2a", "h2a"):
         row = next(r for r in out.splitlines() if r.split() and r.split()[0] == line)
-        assert "3.1.0" in row
+        assert "3.2.0" in row
 
 
 def test_plan_versions_and_log_names(capsys: pytest.CaptureFixture[str]) -> None:
     code, plan, err = show(capsys, "a2a", A2A_VARS)
     assert code == 0, err
-    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("a2a", "3.1.0")
+    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("a2a", "3.2.0")
     code, plan, err = show(capsys, "h2a", {"region": "japaneast"})
     assert code == 0, err
-    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("h2a", "3.1.0")
+    assert (plan["plan"]["name"], plan["plan"]["version"]) == ("h2a", "3.2.0")
 
 
 @pytest.mark.parametrize("scenario", ["a2a", "h2a"])
@@ -395,7 +395,7 @@ def test_plan_file_header_and_region_table(scenario: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/plan.schema.json"
     data = yaml.safe_load(text)
-    assert (data["plan_format"], data["version"]) == (1, "3.1.0")
+    assert (data["plan_format"], data["version"]) == (1, "3.2.0")
     assert "facts" not in text and "§" not in text
     # Exactly the documented codes per cloud: none missing, none invented.
     for cloud, regions in EXPECTED["geo_code"].items():

@@ -270,3 +270,14 @@ def test_another_refusal_is_upload_error_with_the_service_code(pki: Pki, ca_bund
         ]
     assert (upload.status, upload.reason) == (Status.FAIL, "upload-error")
     assert upload.facts["error_code"] == "ServerBusy" and "503 ServerBusy" in upload.detail
+
+
+def test_several_uploads_per_route_are_judged_on_the_median(emulator: Azurite, box: str) -> None:
+    url = emulator.container_url(box, emulator.container_sas(box))
+    results = _results(run(_plan({"url": url, "count": 3, "size_mb": 1}), _ctx(emulator)))
+    upload = results["blob-upload"]
+    assert (upload.status, upload.reason) == (Status.PASS, "ok")
+    times = upload.facts["uploads_s"]
+    assert len(times) == 3 and times == sorted(times) and upload.facts["upload_s"] == times[1]
+    assert "the median of 3 uploads" in upload.detail
+    assert results["blob-cleanup"].status is Status.PASS and emulator.blobs(box) == []

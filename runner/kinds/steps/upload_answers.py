@@ -41,12 +41,20 @@ def allowed_seconds(size: int) -> float:
     return THRESHOLD_S * (size / _MIB) / THRESHOLD_MIB
 
 
-def judged(
-    timing: Timing, size: int, response: Any, command: str, facts: dict[str, Any]
-) -> StepOutcome:
-    """The 201's timing against the threshold: pass, or warn `upload-slow`."""
+def _seconds(timing: Timing) -> tuple[float, float]:
+    """(first body byte to the 201, request start to the 201) of one upload."""
     answered = timing.answered if timing.answered is not None else timing.started
-    upload_s = max(answered - (timing.body_started or timing.started), 1e-6)
+    body = max(answered - (timing.body_started or timing.started), 1e-6)
+    return body, answered - timing.started
+
+
+def judged(
+    timings: list[Timing], size: int, response: Any, command: str, facts: dict[str, Any]
+) -> StepOutcome:
+    """The uploads' timing (the median of several) against the threshold: pass, or warn
+    `upload-slow`."""
+    each = sorted((_seconds(timing) for timing in timings), key=lambda pair: pair[0])
+    upload_s, total_s = each[len(each) // 2]
     mib, allowed = size / _MIB, allowed_seconds(size)
     rate = mib / upload_s
     facts = {
@@ -54,14 +62,17 @@ def judged(
         "status": response.status_code,
         "request_id": response.headers.get("x-ms-request-id", ""),
         "upload_s": round(upload_s, 3),
-        "time_to_201_s": round(answered - timing.started, 3),
+        "time_to_201_s": round(total_s, 3),
         "throughput_mib_s": round(rate, 2) if math.isfinite(rate) else None,
         "threshold_s": round(allowed, 3),
     }
     seen = (
         f"uploaded {mib:g} MiB in {upload_s:.2f}s ({rate:.1f} MiB/s; 201 after "
-        f"{answered - timing.started:.2f}s with the connection)"
+        f"{total_s:.2f}s with the connection)"
     )
+    if len(each) > 1:
+        facts["uploads_s"] = [round(body, 3) for body, _ in each]
+        seen = f"{seen}, the median of {len(each)} uploads (slowest {each[-1][0]:.2f}s)"
     limit = "ASR's 4 MB in 3 s"
     if size != 4 * _MIB:
         limit = f"{allowed:.3g}s ({limit}, scaled to {mib:g} MiB)"
