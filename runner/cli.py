@@ -1,4 +1,5 @@
-"""The `asrcheck` command line: argument parsing, dispatch, and the one exit-code mapper."""
+"""The `asrcheck` command line: argument parsing, dispatch, and the last resort that turns
+what escapes a command into a message and an exit code (`runner.exit_codes`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from runner import exit_codes
 from runner.errors import PlanError, UsageError
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
 
 _EPILOG = """\
 examples (one command per line):
@@ -310,28 +306,29 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _exit_codes(result: list[int]) -> Iterator[None]:
-    """The one place that turns exceptions into exit codes and one-line messages."""
+def _last_resort(result: list[int]) -> Iterator[None]:
+    """The command line's last resort: what escapes a command becomes one-line messages
+    and its exit code (`exit_codes.for_error`); an internal error keeps its traceback."""
     try:
         yield
-    except PlanError as error:
-        for problem in error.problems:
-            print(f"asrcheck: {_masked(str(problem))}", file=sys.stderr)
-        result.append(EXIT_USAGE)
-    except UsageError as error:
-        print(f"asrcheck: {_masked(str(error))}", file=sys.stderr)
-        result.append(EXIT_USAGE)
-    except KeyboardInterrupt:
-        print("asrcheck: interrupted", file=sys.stderr)
-        result.append(EXIT_INTERRUPTED)
-    except Exception as error:  # the CLI's last resort; checks have their own
-        from runner.outputs import tracebacks
+    except (Exception, KeyboardInterrupt) as error:
+        for line in _error_lines(error):
+            print(f"asrcheck: {line}", file=sys.stderr)
+        result.append(exit_codes.for_error(error))
 
-        kept = tracebacks.write_crash(error, "the command")
-        where = f" (traceback in {kept})" if kept else ""
-        text = _masked(f"{type(error).__name__}: {error}")
-        print(f"asrcheck: internal error: {text}{where}", file=sys.stderr)
-        result.append(EXIT_INTERNAL)
+
+def _error_lines(error: BaseException) -> list[str]:
+    if isinstance(error, PlanError):
+        return [_masked(str(problem)) for problem in error.problems]
+    if isinstance(error, UsageError):
+        return [_masked(str(error))]
+    if isinstance(error, KeyboardInterrupt):
+        return ["interrupted"]
+    from runner.outputs import tracebacks  # a bug: checks have their own catch-all
+
+    kept = tracebacks.write_crash(error, "the command")
+    where = f" (traceback in {kept})" if kept else ""
+    return [f"internal error: {_masked(f'{type(error).__name__}: {error}')}{where}"]
 
 
 def _masked(text: str) -> str:
@@ -362,12 +359,12 @@ def _main(argv: Sequence[str]) -> int:
         args = parser.parse_args(argv)
     except _ArgumentError as error:
         print(error, file=sys.stderr)
-        return EXIT_USAGE
+        return exit_codes.USAGE
     if args.command is None:
         parser.print_help()
-        return EXIT_USAGE
+        return exit_codes.USAGE
     result: list[int] = []
-    with _exit_codes(result):
+    with _last_resort(result):
         result.append(_dispatch(args))
     return result[-1]
 

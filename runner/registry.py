@@ -10,12 +10,14 @@ without importing the stages or the instance-metadata client.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Generic, TypeVar, cast
 
 from runner.kinds.base import StageKind, StepKind
 
 T = TypeVar("T")
+#: The `ORDER` of a stage that declares none: after the others.
+_LAST = 1_000_000
 
 
 class LazyImports(MutableMapping[str, T], Generic[T]):
@@ -87,6 +89,36 @@ PROVIDERS: LazyImports[Callable[[], object]] = LazyImports(
         "azure-vm-region": "runner.machine.imds:azure_vm_region",
     }
 )
+
+
+# What the kinds declare (`kinds/base.py`), for the engine and the outputs. A kind that a
+# test registers for one test may leave a declaration out: it gets the default.
+
+
+def in_chain_order(stages: Iterable[str]) -> list[str]:
+    """Stages by their `ORDER`; those without one (or not registered) last, by name."""
+    order = {name: int(getattr(STAGES.get(name), "ORDER", _LAST)) for name in stages}
+    return sorted(order, key=lambda name: (order[name], name))
+
+
+def routes_of(stage: str) -> str:
+    """ "direct", "proxy" or "any" (the default): the routes `stage` runs on."""
+    return str(getattr(STAGES.get(stage), "ROUTES", "any"))
+
+
+def proxy_stages() -> list[str]:
+    """The stages that run only through a proxy, in chain order."""
+    return in_chain_order(name for name in STAGES if routes_of(name) == "proxy")
+
+
+def firewall_advice(stage: str) -> bool:
+    """Whether a firewall can fail `stage` (default: no)."""
+    return bool(getattr(STAGES.get(stage), "FIREWALL_ADVICE", False))
+
+
+def log_section(step_kind: str) -> str:
+    """The support log section title of a step kind's results ("" by default)."""
+    return str(getattr(STEPS.get(step_kind), "LOG_SECTION", ""))
 
 
 def stage_names() -> list[str]:

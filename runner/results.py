@@ -114,13 +114,6 @@ def verdict(results: tuple[CheckResult, ...] | list[CheckResult], interrupted: b
     return "pass"
 
 
-def exit_code_for(verdict_word: str, strict: bool = False) -> int:
-    """Documented exit codes: 0 pass/warn, 1 fail (and warn when `strict`), 130 interrupted."""
-    if strict and verdict_word == "warn":
-        return 1
-    return {"pass": 0, "warn": 0, "fail": 1, "interrupted": 130}[verdict_word]
-
-
 def count_by_status(results: tuple[CheckResult, ...] | list[CheckResult]) -> dict[str, int]:
     counts = {status.value: 0 for status in Status}
     for result in results:

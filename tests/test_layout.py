@@ -44,6 +44,7 @@ TOP_LEVEL = {
     "context.py",
     "errors.py",
     "events.py",
+    "exit_codes.py",
     "model.py",
     "peer_text.py",
     "reasons.py",

@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from runner import exit_codes
 from runner.commands._output import emit
 from runner.outputs.reports.changes import compare
 from runner.outputs.reports.changes_shown import as_json, as_text
 from runner.outputs.reports.load import Problem, load_one
-
-#: Exit code for a file that cannot be read or is not an asrcheck report.
-EXIT_UNUSABLE = 2
 
 
 def main(args: argparse.Namespace) -> int:
@@ -20,7 +18,7 @@ def main(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"asrcheck: {problem.path}: {problem.why}", file=sys.stderr)
     if isinstance(before, Problem) or isinstance(after, Problem):
-        return EXIT_UNUSABLE
+        return exit_codes.USAGE  # a file that cannot be read or is not a report
     comparison = compare(before, after)
     text = as_json(comparison) if args.format == "json" else as_text(comparison)
     emit(text, args.output)

@@ -12,6 +12,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from runner import exit_codes
 from runner.commands._plan_args import plan_inputs
 from runner.plan.as_data import ENDPOINT_FIELDS, endpoint_dict, redactor_for, step_dict
 from runner.plan.load import load_plan
@@ -40,7 +41,7 @@ def main(args: argparse.Namespace) -> int:
         print(new_secrets.mask(old_secrets.mask(line)))
     if not lines:
         print("endpoints and steps: identical")
-    return 1 if lines else 0
+    return exit_codes.FAILED if lines else exit_codes.OK
 
 
 def _brief(item: dict[str, Any]) -> str:

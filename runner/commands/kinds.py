@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from runner import registry
+from runner import exit_codes, registry
 from runner.outputs import columns
 
 
@@ -20,4 +20,4 @@ def main(args: argparse.Namespace) -> int:
         rows = [[name, kinds[name].SUMMARY] for name in sorted(kinds)]
         for line in columns.align(rows, indent="  "):
             print(line)
-    return 0
+    return exit_codes.OK

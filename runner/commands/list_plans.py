@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runner import resources
+from runner import exit_codes, resources
 from runner.errors import PlanError
 from runner.outputs import columns
 from runner.plan import source
@@ -29,7 +29,7 @@ def main(args: argparse.Namespace) -> int:
         )
     if len(rows) == 1:
         print(f"asrcheck: no built-in plans in {directory}", file=sys.stderr)
-        return 0
+        return exit_codes.OK
     for line in columns.align(rows):
         print(line)
-    return 0
+    return exit_codes.OK

@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
+from runner import exit_codes
 from runner.commands._output import emit
 from runner.outputs.reports import fleet
 from runner.outputs.reports.load import Missing, Problem, Report, load_all
@@ -28,7 +29,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"asrcheck: {problem.path}: {problem.why}", file=sys.stderr)
     if not reports and not missing:
         print("asrcheck: no report to show", file=sys.stderr)
-        return 2
+        return exit_codes.USAGE
     module = importlib.import_module(f"runner.outputs.reports.{FORMATS[args.format]}")
     render: Renderer = module.render
     text = render(reports, missing, problems)

@@ -22,7 +22,7 @@ from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from loguru import logger
 
-from runner import __version__
+from runner import __version__, exit_codes
 from runner.commands import _plan_args, _runinfo
 from runner.context import Context, ProxySetting
 from runner.engine import descriptors, early_signals, signals
@@ -42,7 +42,6 @@ from runner.outputs.json_report import JsonReportSink
 from runner.outputs.supportlog import sink as supportlog
 from runner.plan import load_plan
 from runner.redact import Redactor, mask_url
-from runner.results import exit_code_for
 
 PASSWORD_ENV = "ASRCHECK_PROXY_PASSWORD"
 
@@ -119,21 +118,16 @@ def execute(
         report = asyncio.run(_run(plan, ctx, FanOut(sinks), args, info, limit.concurrency, console))
     finally:
         tracebacks.detach(handler, kept)
-    return _exit_code(exit_code_for(report.verdict, info.strict), sinks)
-
-
-#: Exit code of a run whose checks passed but whose support log or JSON report is missing.
-EXIT_OUTPUT_LOST = 3
-
-
-def _exit_code(code: int, sinks: Sequence[Sink]) -> int:
-    """The verdict's code, but never success when an output could not be written."""
-    lost = [sink for sink in sinks if getattr(sink, "failed", False)]
-    if lost and code == 0:
+    lost = _output_lost(sinks)
+    code = exit_codes.for_run(report.verdict, strict=info.strict, output_lost=lost)
+    if code == exit_codes.INTERNAL:
         with contextlib.suppress(OSError, ValueError):
             print("asrcheck: an output could not be written (see above)", file=sys.stderr)
-        return EXIT_OUTPUT_LOST
     return code
+
+
+def _output_lost(sinks: Sequence[Sink]) -> bool:
+    return any(getattr(sink, "failed", False) for sink in sinks)
 
 
 def _refuse_overlaps(args: argparse.Namespace, plan: Plan, ctx: Context, log_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runner import resources
+from runner import exit_codes, resources
 from runner.plan.schema import schema_text
 
 
@@ -14,9 +14,9 @@ def main(args: argparse.Namespace) -> int:
     path = resources.schemas_dir() / name
     if path.is_file():
         print(path.read_text(encoding="utf-8"), end="")
-        return 0
+        return exit_codes.OK
     if not args.report:
         print(schema_text(), end="")
-        return 0
+        return exit_codes.OK
     print(f"asrcheck: {name} is missing from this installation ({path})", file=sys.stderr)
-    return 3
+    return exit_codes.INTERNAL

@@ -7,6 +7,7 @@ import json
 
 import yaml
 
+from runner import exit_codes
 from runner.commands._plan_args import plan_inputs
 from runner.outputs import columns
 from runner.plan.as_data import plan_dict
@@ -18,11 +19,11 @@ def main(args: argparse.Namespace) -> int:
     data = plan_dict(plan)
     if args.format == "json":
         print(json.dumps(data, indent=2))
-        return 0
+        return exit_codes.OK
     print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), end="")
     print()
     print(table(data["endpoints"]))
-    return 0
+    return exit_codes.OK
 
 
 def table(endpoints: list[dict[str, object]]) -> str:

@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import Any
 
+from runner import exit_codes
 from runner.commands._plan_args import plan_inputs
 from runner.errors import PlanError
 from runner.plan.load import load_plan
@@ -20,7 +21,7 @@ from runner.redact import Redactor
 def main(args: argparse.Namespace) -> int:
     inputs = plan_inputs(args)
     results = [_validate(ref, inputs) for ref in args.plans]
-    return 2 if not all(results) else 0
+    return exit_codes.OK if all(results) else exit_codes.USAGE
 
 
 def _validate(ref: str, inputs: dict[str, Any]) -> bool:

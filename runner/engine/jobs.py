@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from runner import peer_text
+from runner import peer_text, registry
 from runner.engine import routing
 from runner.events import Sink
 from runner.model import Endpoint, Step
@@ -21,8 +21,6 @@ _DETAIL_LIMIT = 2000
 _SKIP_CODES = ("skipped", "not-applicable", "missing-input", "manual-check")
 #: The check name of an endpoint's one check-by-hand result.
 MANUAL_CHECK = "manual"
-#: Stages where the endpoint's service tag is worth naming in the hint.
-_NETWORK_STAGES = ("tcp", "proxy", "tls", "http")
 #: Reasons where the path is open and something else is wrong: firewall advice would mislead.
 _NOT_THE_PATH = frozenset(
     {
@@ -129,13 +127,16 @@ class Recorder:
 def hint(check: str, reason: str, endpoint: Endpoint | None, extra: str) -> str:
     """What to do, one piece of advice per line: the reason's hint, the stage's own, then
     (for failures: `endpoint` given) the endpoint's remediation text (its firewall advice
-    only where a firewall can be the cause; on DNS failures only for names that must resolve
-    privately, whose text is about DNS zones), its ASR error codes and what is uncertain."""
+    only where a firewall can be the cause: the stage's `FIREWALL_ADVICE`; elsewhere, as on
+    DNS failures, only for names that must resolve privately, whose text is about DNS
+    zones), its ASR error codes and what is uncertain."""
     parts = [hint_for(reason) if reason in REASONS else "", extra]
     if endpoint is not None:
-        if reason not in _NOT_THE_PATH and (check != "dns" or endpoint.address == "private"):
+        path = reason not in _NOT_THE_PATH
+        firewall = path and registry.firewall_advice(check)
+        if firewall or (path and endpoint.address == "private"):
             parts.append(endpoint.hint or "")
-        if reason not in _NOT_THE_PATH and check in _NETWORK_STAGES:
+        if firewall:
             if endpoint.wildcard:
                 parts.append(f"This host stands for {endpoint.wildcard}: allow that name pattern.")
             if endpoint.service_tag:
@@ -172,41 +173,29 @@ def skip_reason(text: str | None) -> tuple[str, str]:
 
 def step_template(step: Step, route: Route | None = None) -> CheckResult:
     """The fields every result of this step (over `route`, for a routed step) shares."""
-    return CheckResult(
-        check=step.kind,
-        status=Status.SKIP,
-        reason="skipped",
-        detail="",
-        step=step.id,
-        route=route,
-        section=step.section,
-        required=step.required,
-    )
+    shared = {"step": step.id, "route": route, "section": step.section}
+    return _template(step.kind, required=step.required, **shared)
 
 
 def endpoint_template(endpoint: Endpoint, route: Route) -> CheckResult:
     """The fields every result of this endpoint and route shares."""
-    return CheckResult(
-        check="",
-        status=Status.SKIP,
-        reason="skipped",
-        detail="",
-        endpoint=endpoint.id,
-        host=endpoint.host,
-        port=endpoint.port,
-        route=route,
-        section=endpoint.section,
-        required=endpoint.required,
-    )
+    where = {"endpoint": endpoint.id, "host": endpoint.host, "port": endpoint.port}
+    return _template("", route=route, section=endpoint.section, required=endpoint.required, **where)
+
+
+def _template(check: str, **shared: Any) -> CheckResult:
+    """A job's result before any check finished: `Job.result` fills in the rest."""
+    return CheckResult(check=check, status=Status.SKIP, reason="skipped", detail="", **shared)
 
 
 def chain_for(endpoint: Endpoint, plan_route: routing.RoutePlan) -> list[str]:
-    """Through a proxy the CONNECT stage replaces dns and tcp (the proxy resolves)."""
-    chain = list(endpoint.chain)
+    """Through a proxy the proxy-only stages (CONNECT) replace the direct-only ones (dns and
+    tcp: the proxy resolves and connects); directly, the proxy-only stages are left out."""
+    routes = {stage: registry.routes_of(stage) for stage in endpoint.chain}
     if plan_route.route.kind == "proxy":
-        rest = [stage for stage in chain if stage not in ("dns", "tcp")]
-        return ["proxy", *rest]
-    return [stage for stage in chain if stage != "proxy"]
+        rest = [stage for stage in endpoint.chain if routes[stage] != "direct"]
+        return [*registry.proxy_stages(), *rest]
+    return [stage for stage in endpoint.chain if routes[stage] != "proxy"]
 
 
 def disabled(

@@ -51,31 +51,34 @@ class _Escaped:
     status: Status
     reason: str
     detail: str
+    hint: str = ""
 
 
 async def _guarded(
     work: Callable[[], Awaitable[T]],
-    timeout: float,
+    timeout: float | None,
     what: str,
     ctx: Context,
     timeout_reason: str = "timeout",
 ) -> T | _Escaped:
     """The engine's one catch-all: a kind's timeout or exception becomes an `_Escaped`;
-    the traceback goes to `ctx.traceback_file`, and the detail says so. A kind cut off at
-    its timeout gets `timeout_reason` (its own, e.g. `tcp-timeout`)."""
+    the traceback goes to `ctx.traceback_file`, and the detail and the hint name it. A kind
+    cut off at its timeout gets `timeout_reason` (its own, e.g. `tcp-timeout`)."""
     try:
-        return await _within(work, timeout + GRACE_S)
+        return await _within(work, None if timeout is None else timeout + GRACE_S)
     except asyncio.TimeoutError:
         return _Escaped(Status.FAIL, timeout_reason, f"{what} did not finish within {timeout:g}s")
     except Exception as error:
         log_internal(error, what)
-        where = f" (traceback in {ctx.traceback_file})" if ctx.traceback_file else ""
-        return _Escaped(Status.ERROR, "internal-error", f"{type(error).__name__}: {error}{where}")
+        kept = ctx.traceback_file
+        detail = f"{type(error).__name__}: {error}" + (f" (traceback in {kept})" if kept else "")
+        hint = f"Send {kept} with it: it holds the traceback." if kept else ""
+        return _Escaped(Status.ERROR, "internal-error", detail, hint)
 
 
-async def _within(work: Callable[[], Awaitable[T]], limit: float) -> T:
-    """`work()`'s answer, if it comes within `limit` seconds (and SETTLE_S once it is due);
-    else it is cancelled and asyncio.TimeoutError raised."""
+async def _within(work: Callable[[], Awaitable[T]], limit: float | None) -> T:
+    """`work()`'s answer, if it comes within `limit` seconds (and SETTLE_S once it is due;
+    None: no limit); else it is cancelled and asyncio.TimeoutError raised."""
     task = asyncio.ensure_future(work())
     try:
         done, _ = await asyncio.wait({task}, timeout=limit)
@@ -111,7 +114,7 @@ async def _run_stage(name: str, probe: Probe, ctx: Context) -> StageOutcome:
         lambda: kind.run(probe, ctx), probe.timeout, f"stage {name}", ctx, timeout_reason(kind)
     )
     if isinstance(answer, _Escaped):
-        return StageOutcome(status=answer.status, reason=answer.reason, detail=answer.detail)
+        return StageOutcome(answer.status, answer.reason, answer.detail, hint=answer.hint)
     return answer
 
 
@@ -202,7 +205,9 @@ async def _step(job: jobs.Job, step: Step, ctx: Context, rec: jobs.Recorder) -> 
         timeout_reason(kind),
     )
     if isinstance(answer, _Escaped):
-        answer = [StepOutcome(step.kind, answer.status, answer.reason, answer.detail)]
+        answer = [
+            StepOutcome(step.kind, answer.status, answer.reason, answer.detail, hint=answer.hint)
+        ]
     elif not answer:
         answer = [StepOutcome(step.kind, Status.ERROR, "internal-error", "no outcome returned")]
     took = time.monotonic() - clock
@@ -329,9 +334,12 @@ async def _wait(
     return "interrupted" if stopper is not None and stopper in done else "deadline"
 
 
-async def _end_run(planned: list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]]) -> None:
+async def _end_run(
+    planned: list[tuple[jobs.Job, Callable[[], Awaitable[None]] | None]], ctx: Context
+) -> None:
     """Lets the kinds the run used release what their checks shared (optional `end_run()`);
-    kinds the run did not use stay unimported."""
+    kinds the run did not use stay unimported. One that raises has its traceback kept, and
+    nothing else: the results are out."""
     used = {
         kind
         for job, work in planned
@@ -342,12 +350,8 @@ async def _end_run(planned: list[tuple[jobs.Job, Callable[[], Awaitable[None]] |
     steps = [registry.STEPS[name] for name in sorted(used) if name in registry.STEPS]
     for kind in dict.fromkeys([*stages, *steps]):
         end_run = getattr(kind, "end_run", None)
-        if end_run is None:
-            continue
-        try:
-            await end_run()
-        except Exception as error:  # nothing to report it in: the results are out
-            log_internal(error, f"end_run of {kind}")
+        if end_run is not None:
+            await _guarded(end_run, None, f"end_run of {kind}", ctx)
 
 
 async def run_plan(
@@ -375,7 +379,7 @@ async def run_plan(
         ended = await _wait(tasks, stop, deadline if deadline is not None else plan.deadline)
     finally:
         await progress.stop(ticker)
-    await _end_run(planned)
+    await _end_run(planned, ctx)
     if ended is not None:
         for job, _ in planned:
             for result in job.unfinished(ended, now=time.monotonic()):

@@ -9,6 +9,9 @@
   endpoint: `target(step)` names the host, and the engine calls `run_via(step, ctx, via)`
   once per route the plan checks (`engine/routing.py`), or `run(step, ctx)` when
   `target` gives None (nothing to talk to: the step says why).
+* Each kind declares where it goes: a stage its `ORDER` in a chain, the `ROUTES` it runs on
+  and whether `FIREWALL_ADVICE` applies; a step its support log section (`LOG_SECTION`).
+  The engine and the outputs read these through `runner.registry`, never a list of names.
 * Either kind may also define `async def end_run() -> None`: the engine awaits it once
   when a run that used the kind ends, to close what the run's checks shared.
 * A stage may put the chain's open connection in `StageOutcome.state` under
@@ -86,6 +89,14 @@ class StageKind(Protocol):
 
     #: One line for `asrcheck kinds` and the docs.
     SUMMARY: str
+    #: Where the stage sits in a chain; the console's table lists stages in this order.
+    ORDER: int
+    #: The routes it runs on: "direct" (a proxy resolves and connects instead), "proxy"
+    #: (only through a proxy, first in the chain) or "any".
+    ROUTES: str
+    #: True when a firewall on the way to the endpoint can fail it: a failure's hint then
+    #: names the endpoint's service tag and wildcard.
+    FIREWALL_ADVICE: bool
 
     async def run(self, probe: Probe, ctx: Context) -> StageOutcome: ...
 
@@ -97,6 +108,9 @@ class StepKind(Protocol):
     SUMMARY: str
     #: JSON Schema (Draft 2020-12) of the step's `with:` block.
     PARAMS_SCHEMA: Mapping[str, Any]
+    #: The support log section its results go in: "Machine", "Proxy", "TLS" or "Clock";
+    #: "" for "Checks by endpoint", after the endpoints.
+    LOG_SECTION: str
 
     async def run(self, step: Step, ctx: Context) -> list[StepOutcome]: ...
 

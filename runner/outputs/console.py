@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
+from runner import registry
 from runner.events import Progress, RunInfo, RunReport
 from runner.outputs import advice, columns
 from runner.outputs.advice import MANUAL
@@ -26,7 +27,6 @@ _COLORS = {
     Status.SKIP: "2",
 }
 _VERDICT_COLORS = {"pass": "32", "warn": "33", "fail": "31", "interrupted": "35"}
-_STAGES = ("dns", "tcp", "proxy", "tls", "http")
 _VERDICTS = {
     "pass": "every required check passed",
     "warn": "every required check passed, with warnings to review",
@@ -277,8 +277,7 @@ def _table(results: tuple[CheckResult, ...]) -> list[str]:
         key = (name, r.route.label() if r.route else "")
         cell = r.status.value if r.reason in ("ok", "skipped") else f"{r.status.value}:{r.reason}"
         rows.setdefault(key, {})[r.check] = cell
-    stages = [s for s in _STAGES if any(s in row for row in rows.values())]
-    stages += sorted({c for row in rows.values() for c in row} - set(stages))
+    stages = registry.in_chain_order({check for row in rows.values() for check in row})
     header = ["endpoint", "route", *stages]
     body = [[ep, route, *(row.get(s, "-") for s in stages)] for (ep, route), row in rows.items()]
     lines = columns.align([header, *body])

@@ -11,9 +11,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
+from runner import exit_codes
 from runner.events import RunInfo, RunReport
 from runner.redact import Redactor
-from runner.results import CheckResult, exit_code_for
+from runner.results import CheckResult
 
 #: Bump when the report's shape changes incompatibly (see CHANGELOG.md).
 SCHEMA_VERSION = 1
@@ -47,7 +48,7 @@ def build_report(report: RunReport, redactor: Redactor | None = None) -> dict[st
             "total": len(report.results),
             **counts,
             "verdict": report.verdict,
-            "exit_code": exit_code_for(report.verdict, info.strict),
+            "exit_code": exit_codes.for_verdict(report.verdict, strict=info.strict),
             "strict": info.strict,
         },
     }

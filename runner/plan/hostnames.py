@@ -18,9 +18,9 @@ _SHELL = set("`$&|;<>()\\'\"!*?[]{}~#%^=,+")
 
 def host_problem(host: str) -> str | None:
     """Why `host` is not a valid host name, or None when it is."""
-    if _is_ip(host):
+    if is_ip(host):
         return None
-    if host.startswith("[") and host.endswith("]") and _is_ip(host[1:-1]):
+    if host.startswith("[") and host.endswith("]") and is_ip(host[1:-1]):
         return f"brackets are URL syntax: write the IP address as {host[1:-1]}"
     for char in host:
         if char.isspace():
@@ -44,7 +44,8 @@ def host_problem(host: str) -> str | None:
     return None
 
 
-def _is_ip(host: str) -> bool:
+def is_ip(host: str) -> bool:
+    """True for an IPv4 or IPv6 address as written (no brackets): no name to resolve."""
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -98,7 +99,7 @@ def to_ascii(host: str) -> str:
     IP literals and ASCII labels are unchanged (`_sip` stays: UTS-46 forbids the
     underscore, DNS does not); raises `idna.IDNAError` for an invalid label.
     """
-    if _is_ip(host):
+    if is_ip(host):
         return host
     return ".".join(
         idna.encode(label, uts46=True).decode("ascii") if _needs_idna(label) else label

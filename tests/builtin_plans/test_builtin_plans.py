@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from runner import cli, resources
+from runner import cli, exit_codes, resources
 from tests.builtin_plans.showplan import EXPECTED, by_id, show
 
 CASES = [
@@ -219,7 +219,7 @@ def test_every_region_is_refused_in_another_cloud(
             if cloud == home:
                 continue
             status, _, err = show(capsys, scenario, _region_vars(scenario, cloud, region))
-            assert status == cli.EXIT_USAGE, (cloud, region)
+            assert status == exit_codes.USAGE, (cloud, region)
             assert f"{region!r} belongs to cloud {home}" in err, err
             assert f"--var cloud={home}" in err, err
 
@@ -231,7 +231,7 @@ def test_retired_regions_are_refused_saying_so(
 ) -> None:
     for scenario in ("a2a", "h2a"):
         status, _, err = show(capsys, scenario, _region_vars(scenario, cloud, region))
-        assert status == cli.EXIT_USAGE
+        assert status == exit_codes.USAGE
         assert "Microsoft Cloud Deutschland" in err and "retired" in err, err
 
 
@@ -244,7 +244,7 @@ def test_a_region_without_a_code_needs_the_code_and_says_where_to_find_it(
         if scenario == "a2a":
             variables["target_region"] = "japanwest"
         status, _, err = show(capsys, scenario, variables)
-        assert status == cli.EXIT_USAGE
+        assert status == exit_codes.USAGE
         assert f"--var {geo_var}=CODE" in err and "private endpoint's DNS configuration" in err
         assert "geo-code-list" in err
         status, plan, err = show(capsys, scenario, {**variables, geo_var: "xyz"})
@@ -258,16 +258,16 @@ def test_a_given_code_does_not_make_a_region_of_another_cloud_valid(
 ) -> None:
     variables = {"source_region": "chinanorth", "target_region": "eastus", "source_geo": "bjb"}
     status, _, err = show(capsys, "a2a", variables)
-    assert status == cli.EXIT_USAGE
+    assert status == exit_codes.USAGE
     assert "--var cloud=AzureChinaCloud" in err
 
 
 def test_suggestions_come_from_the_right_cloud_only(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = show(capsys, "h2a", {"cloud": "AzureChinaCloud", "region": "chinaeest"})
-    assert status == cli.EXIT_USAGE
+    assert status == exit_codes.USAGE
     assert "'chinaeast'" in err
     status, _, err = show(capsys, "h2a", {"region": "chinaeest"})
-    assert status == cli.EXIT_USAGE
+    assert status == exit_codes.USAGE
     assert "chinaeast" not in err.replace("chinaeest", "")
 
 
@@ -279,11 +279,11 @@ def test_unknown_region_suggests_close_matches(
     capsys: pytest.CaptureFixture[str], typo: str, suggestion: str
 ) -> None:
     code, _, err = show(capsys, "a2a", {"source_region": "japaneast", "target_region": typo})
-    assert code == cli.EXIT_USAGE
+    assert code == exit_codes.USAGE
     assert "target_region" in err
     assert suggestion in err
     code, _, err = show(capsys, "h2a", {"region": typo})
-    assert code == cli.EXIT_USAGE
+    assert code == exit_codes.USAGE
     assert suggestion in err
 
 

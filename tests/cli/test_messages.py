@@ -15,6 +15,17 @@ def _errors(capsys: pytest.CaptureFixture[str]) -> list[str]:
     return [line for line in capsys.readouterr().err.splitlines() if line.strip()]
 
 
+def _validated_child(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str
+) -> tuple[Path, int, list[str]]:
+    """A plan extending a2a with `body` after the header: its path, validate's code, lines."""
+    plan = tmp_path / "my-a2a.yaml"
+    header = "plan_format: 1\nname: my-a2a\nversion: 1.0.0\nscenario: A2A\ndescription: x\n"
+    plan.write_text(f"{header}extends: a2a\n{body}", encoding="utf-8")
+    code = cli.main(["validate", str(plan)])
+    return plan, code, capsys.readouterr().out.splitlines()
+
+
 def test_a_refused_region_is_reported_once_not_as_missing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -41,15 +52,9 @@ def test_every_refused_value_is_reported_once(capsys: pytest.CaptureFixture[str]
 def test_a_bad_default_in_a_child_plan_does_not_cascade_into_the_built_in_plan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = tmp_path / "my-a2a.yaml"
-    plan.write_text(
-        "plan_format: 1\nname: my-a2a\nversion: 1.0.0\nscenario: A2A\ndescription: x\n"
-        "extends: a2a\nvars:\n  target_region:\n    default: japan-west\n"
-        "  storage_account:\n    default: [My_Cache]\n",
-        encoding="utf-8",
-    )
-    code = cli.main(["validate", str(plan)])
-    problems = capsys.readouterr().out.splitlines()
+    body = "vars:\n  target_region:\n    default: japan-west\n"
+    body += "  storage_account:\n    default: [My_Cache]\n"
+    plan, code, problems = _validated_child(tmp_path, capsys, body)
     assert code == 2
     assert len(problems) == 2, problems
     assert all(line.startswith(f"{plan}:") for line in problems), problems
@@ -84,40 +89,35 @@ def test_kinds_says_where_each_name_goes(capsys: pytest.CaptureFixture[str]) -> 
     assert not any(line.endswith(":):") for line in out)
 
 
-def test_show_says_how_to_give_a_variable_a_vm_would_provide(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize(
+    ("command", "ending"),
+    [
+        (
+            "show",  # show never asks the machine: it says where run would read it
+            "variable 'source_region' not given; give --var source_region=VALUE "
+            "(asrcheck run would read it from azure-vm-region)",
+        ),
+        (
+            "run",  # off Azure the provider cannot tell
+            "variable 'source_region' not given, and azure-vm-region could not provide it on "
+            "this machine; give --var source_region=VALUE",
+        ),
+    ],
+)
+def test_a_variable_a_vm_would_provide_says_how_to_give_it(
+    command: str, ending: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = cli.main(["show", "a2a", "--var", "target_region=japanwest"])
+    code = cli.main([command, "a2a", "--var", "target_region=japanwest"])
     (line,) = _errors(capsys)
     assert code == 2
-    assert line.endswith(
-        "variable 'source_region' not given; give --var source_region=VALUE "
-        "(asrcheck run would read it from azure-vm-region)"
-    )
-
-
-def test_run_off_azure_says_the_region_must_be_given(capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli.main(["run", "a2a", "--var", "target_region=westeurope"])
-    (line,) = _errors(capsys)
-    assert code == 2
-    assert line.endswith(
-        "variable 'source_region' not given, and azure-vm-region could not provide it on "
-        "this machine; give --var source_region=VALUE"
-    )
+    assert line.endswith(ending)
 
 
 def test_a_misspelled_section_in_a_child_plan_is_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = tmp_path / "my-a2a.yaml"
-    plan.write_text(
-        "plan_format: 1\nname: my-a2a\nversion: 1.0.0\nscenario: A2A\ndescription: x\n"
-        "extends: a2a\nsections:\n  keyvalt:\n    enabled: true\n  automation:\n"
-        "    enabled: true\n",
-        encoding="utf-8",
-    )
-    code = cli.main(["validate", str(plan)])
-    problems = capsys.readouterr().out.splitlines()
+    body = "sections:\n  keyvalt:\n    enabled: true\n  automation:\n    enabled: true\n"
+    plan, code, problems = _validated_child(tmp_path, capsys, body)
     assert code == 2
     assert problems == [
         f"{plan}:8:3: sections.keyvalt: section 'keyvalt' is neither declared by a parent "

@@ -14,8 +14,11 @@ import pytest
 
 from runner import cli, registry
 from runner.commands.run import parse_dns_server
+from runner.context import Context
 from runner.errors import UsageError
+from runner.kinds.base import Probe, StageOutcome
 from runner.resources import schemas_dir
+from runner.results import Status
 from tests.peers.dns import DnsServer
 from tests.peers.proxy import ConnectProxy
 from tests.peers.tcp import refusing_port
@@ -243,6 +246,33 @@ def test_internal_error_traceback_beside_the_support_log(tmp_path, capsys, monke
     assert "RuntimeError: kaboom ***" in text and "hunter2-secret" not in text
     assert text.count("Traceback") == 1
     assert f"(traceback in {kept})" in log.read_text()
+    assert f"Send {kept} with it: it holds the traceback." in log.read_text()
+
+
+class _FailsToClose:
+    SUMMARY = "passes, then fails to release what it shared"
+
+    async def run(self, probe: Probe, ctx: Context) -> StageOutcome:
+        return StageOutcome(Status.PASS, "ok", "fine")
+
+    async def end_run(self) -> None:
+        raise RuntimeError("closing failed")
+
+
+def test_a_failing_end_run_keeps_its_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(registry.STAGES, "closer", _FailsToClose())
+    plan = Path(_plan(tmp_path, [("e", "127.0.0.1", 9, True)]))
+    plan.write_text(
+        plan.read_text().replace("    timeout: 2\n", "    timeout: 2\n    chain: [closer]\n")
+    )
+    (tmp_path / "out").mkdir()
+    code = cli.main(["run", str(plan), "--no-color", "--output-dir", str(tmp_path / "out")])
+    capsys.readouterr()
+    (kept,) = (tmp_path / "out").glob("*.internal-errors.log")
+    assert code == 0  # the results were out before the kinds were closed
+    assert "end_run of" in kept.read_text() and "RuntimeError: closing failed" in kept.read_text()
 
 
 def test_no_traceback_file_without_an_internal_error(tmp_path, capsys):

@@ -9,7 +9,6 @@ that read dnspython's and getaddrinfo's answers (`resolver`, `rcode_reason`, `ga
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from runner.context import Context
 from runner.kinds.base import Probe, StageOutcome
 from runner.kinds.net import manual_commands
 from runner.kinds.net.threads import in_thread
+from runner.plan.hostnames import is_ip as is_ip  # one IP-literal test for plans and checks
 from runner.results import Status
 
 if TYPE_CHECKING:  # dnspython is imported where it is used: `validate` needs none of it
@@ -32,14 +32,6 @@ class Lookup:
     addresses: list[str]
     reason: str
     detail: str
-
-
-def is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 async def lookup(host: str, port: int, ctx: Context, timeout: float) -> Lookup:

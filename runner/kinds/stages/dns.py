@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # dnspython is imported where it is used: `validate` needs no
     import dns.resolver
 
 SUMMARY = "Resolve the host name (A/AAAA, CNAME chain) and classify the addresses."
+ORDER = 10
+ROUTES = "direct"
+FIREWALL_ADVICE = False
 #: The reason when the engine has to cut this stage off at its timeout.
 TIMEOUT_REASON = "dns-timeout"
 

@@ -23,6 +23,9 @@ if TYPE_CHECKING:  # httpx is imported where it is used: `validate` needs none o
     import httpx
 
 SUMMARY = "Send one HTTPS HEAD request (no redirects); any HTTP status means reachable."
+ORDER = 50
+ROUTES = "any"
+FIREWALL_ADVICE = True
 #: The reason when the engine has to cut this stage off at its timeout.
 TIMEOUT_REASON = "http-timeout"
 

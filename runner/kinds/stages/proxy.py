@@ -13,6 +13,9 @@ from runner.kinds.net.tunnel import open_tunnel
 from runner.results import Status
 
 SUMMARY = "Ask the route's HTTP proxy to CONNECT to the endpoint."
+ORDER = 30
+ROUTES = "proxy"
+FIREWALL_ADVICE = True
 #: The reason when the engine has to cut this stage off at its timeout.
 TIMEOUT_REASON = "proxy-timeout"
 

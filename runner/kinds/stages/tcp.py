@@ -18,6 +18,9 @@ from runner.kinds.net.addresses import family
 from runner.results import Status
 
 SUMMARY = "Connect over TCP to the endpoint's port on each address family."
+ORDER = 20
+ROUTES = "direct"
+FIREWALL_ADVICE = True
 #: The reason when the engine has to cut this stage off at its timeout.
 TIMEOUT_REASON = "tcp-timeout"
 

@@ -15,6 +15,9 @@ from runner.kinds.net.threads import in_thread
 from runner.results import Status
 
 SUMMARY = "Handshake TLS with SNI and verify the certificate chain and its issuer."
+ORDER = 40
+ROUTES = "any"
+FIREWALL_ADVICE = True
 #: The reason when the engine has to cut this stage off at its timeout.
 TIMEOUT_REASON = "tls-handshake"
 

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # httpx is imported where it is used: `validate` needs none o
     import httpx
 
 SUMMARY = "Uploads a test blob to the cache storage account over each route, times it, deletes it."
+LOG_SECTION = ""  # with the other steps, after the endpoints
 
 PARAMS_SCHEMA: Mapping[str, Any] = {
     "type": "object",

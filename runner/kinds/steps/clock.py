@@ -29,6 +29,7 @@ from runner.redact import mask_url
 from runner.results import Status
 
 SUMMARY = "Compares the local clock with the Date header of an HTTPS endpoint (Entra ID)."
+LOG_SECTION = "Clock"
 PARAMS_SCHEMA: Mapping[str, Any] = {
     "type": "object",
     "additionalProperties": False,

@@ -21,6 +21,7 @@ from runner.model import Step
 from runner.results import Status
 
 SUMMARY = "Collects host name, OS, kernel, Python, OpenSSL and whether this is an Azure VM."
+LOG_SECTION = "Machine"
 PARAMS_SCHEMA: Mapping[str, Any] = {
     "type": "object",
     "additionalProperties": False,

@@ -19,6 +19,7 @@ from runner.model import Step
 from runner.results import Status
 
 SUMMARY = "Collects interfaces and addresses, default routes and DNS servers."
+LOG_SECTION = "Machine"
 PARAMS_SCHEMA: Mapping[str, Any] = {
     "type": "object",
     "additionalProperties": False,

@@ -30,6 +30,7 @@ from runner.model import Step
 from runner.results import Status
 
 SUMMARY = "Query a time server over SNTP (UDP 123): clock offset, delay and stratum."
+LOG_SECTION = "Clock"
 #: The reason when the engine has to cut this step off at its timeout.
 TIMEOUT_REASON = "ntp-timeout"
 

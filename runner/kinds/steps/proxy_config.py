@@ -29,6 +29,7 @@ from runner.redact import mask_url
 from runner.results import Status
 
 SUMMARY = "Reads every proxy source, says which one the ASR agent uses, flags unsupported ones."
+LOG_SECTION = "Proxy"
 PARAMS_SCHEMA: Mapping[str, Any] = {
     "type": "object",
     "additionalProperties": False,

@@ -24,6 +24,7 @@ from runner.model import Step
 from runner.results import Status
 
 SUMMARY = "Checks the TLS setup: SCHANNEL/.NET TLS 1.2 on Windows, OpenSSL and CA roots on Linux."
+LOG_SECTION = "TLS"
 PARAMS_SCHEMA: Mapping[str, Any] = {
     "type": "object",
     "additionalProperties": False,

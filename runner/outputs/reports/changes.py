@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from runner import exit_codes
 from runner.outputs.reports import fleet
 from runner.outputs.reports.load import Report
 from runner.peer_text import escaped
@@ -72,7 +73,8 @@ class Comparison:
     @property
     def exit_code(self) -> int:
         """0 when nothing newly fails (and AFTER ran to its end), else 1."""
-        return 1 if self.of("newly-failing") or fleet.stopped(self.after) else 0
+        worse = self.of("newly-failing") or fleet.stopped(self.after)
+        return exit_codes.FAILED if worse else exit_codes.OK
 
 
 def _keyed(report: Report) -> dict[Key, Mapping[str, Any]]:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from runner import exit_codes
 from runner.outputs.reports.load import Missing, Problem, Report
 from runner.peer_text import escaped
 
@@ -104,10 +105,10 @@ def exit_code(
 ) -> int:
     """2 an unusable file, 1 a failure, an interrupted run or a machine without report, else 0."""
     if problems:
-        return 2
+        return exit_codes.USAGE
     if missing or any(r.verdict not in ("pass", "warn") or stopped(r) for r in reports):
-        return 1
-    return 0
+        return exit_codes.FAILED
+    return exit_codes.OK
 
 
 def machine_line(report: Report) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from runner import peer_text
+from runner import peer_text, registry
 from runner.events import RunInfo, RunReport
 from runner.model import Endpoint, Plan
 from runner.outputs import advice, columns
@@ -22,15 +22,6 @@ from runner.results import CheckResult, Status
 RULE = "=" * 78
 #: The longest fact line shown in the log (the JSON report keeps the whole value).
 _FACT_LIMIT = 500
-#: Which log section the results of each step kind belong to.
-SECTION_OF_KIND = {
-    "machine": 2,
-    "network": 2,
-    "proxy-config": 3,
-    "tls-config": 4,
-    "clock": 5,
-    "ntp": 5,
-}
 TITLES = {
     1: "Run",
     2: "Machine",
@@ -40,6 +31,8 @@ TITLES = {
     6: "Checks by endpoint",
     7: "Summary",
 }
+#: The sections a step kind may name as its `LOG_SECTION`; any other goes to section 6.
+_STEP_SECTIONS = {TITLES[number]: number for number in (2, 3, 4, 5)}
 
 
 def heading(number: int) -> str:
@@ -170,7 +163,7 @@ def section_of(plan: Plan, result: CheckResult) -> int:
     if result.endpoint is not None:
         return 6
     kind = _kind_of(plan, result) or result.check.split(":")[0]
-    return SECTION_OF_KIND.get(kind, 6)
+    return _STEP_SECTIONS.get(registry.log_section(kind), 6)
 
 
 def steps_text(plan: Plan, results: Sequence[CheckResult], block: Block = result_block) -> str:
