@@ -179,7 +179,7 @@ def test_key_vault_names_start_with_a_letter(capsys: pytest.CaptureFixture[str])
     assert code == 0, err
     for bad in ("1adekv", "ab", "a" * 25, "-adekv"):
         code, _, err = show(capsys, "a2a", {**A2A_VARS, "key_vault": [bad]}, enable=["keyvault"])
-        assert code == cli.EXIT_USAGE, bad
+        assert code == exit_codes.USAGE, bad
 
 
 CLOUD_REGIONS = [

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
@@ -52,8 +53,10 @@ class _Inventory:
     """A step kind that goes in the support log's clock section, as it declares."""
 
     SUMMARY = "Count the plan's endpoints."
-    PARAMS_SCHEMA: ClassVar[dict[str, Any]] = {"type": "object"}
     LOG_SECTION = "Clock"
+
+    def __init__(self) -> None:
+        self.PARAMS_SCHEMA: Mapping[str, Any] = {"type": "object"}
 
     async def run(self, step: Step, ctx: Context) -> list[StepOutcome]:
         return [StepOutcome("inventory", Status.PASS, "collected", "1 endpoint")]
