@@ -436,5 +436,5 @@ def test_upload_section_takes_the_secrets_and_masks_them(
 def test_upload_url_must_be_an_https_container_sas(capsys: pytest.CaptureFixture[str]) -> None:
     url = "http://mycache.blob.core.windows.net/asrcheck?sv=2021-08-06&sig=U2VjcmV0"
     code, _, err = show(capsys, "a2a", {**A2A_VARS, "upload_url": url}, enable=["upload"])
-    assert code == cli.EXIT_USAGE
+    assert code == exit_codes.USAGE
     assert "upload_url" in err and "U2VjcmV0" not in err
