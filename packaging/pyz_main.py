@@ -58,6 +58,6 @@ def _use_cache():
 
 
 _use_cache()
-from runner.cli import main  # noqa: E402
+from runner.cli import entry  # noqa: E402
 
-sys.exit(main())
+entry()

@@ -338,6 +338,16 @@ def _masked(text: str) -> str:
     return Redactor().mask(text)
 
 
+def entry() -> None:
+    """The `asrcheck` command and the bundle: `main()` for the whole process, which exits
+    after it (a signal after the run's outputs are written is ignored until then)."""
+    if sys.argv[1:2] == ["run"]:
+        from runner.engine import early_signals
+
+        early_signals.arm(for_process=True)
+    raise SystemExit(main())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:1] != ["run"]:

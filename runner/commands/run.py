@@ -157,6 +157,7 @@ async def _run(
 ) -> RunReport:
     stop = asyncio.Event()
     restore = signals.install(stop, lambda: _interrupt_notice(console))
+    report: RunReport | None = None
     try:
         report = await run_plan(
             plan,
@@ -167,10 +168,11 @@ async def _run(
             concurrency=concurrency,
             info=info,
         )
-        early_signals.outputs_written()  # a later signal must not contradict the log
         return report
     finally:
         restore()
+        if report is not None:
+            early_signals.outputs_written()  # a later signal must not contradict the log
 
 
 #: Printed on the first Ctrl+C / SIGTERM, on a line of its own (after the terminal's ^C).

@@ -13,6 +13,7 @@ Only the `signal` module is imported here, so arming costs nothing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from types import FrameType
@@ -27,6 +28,8 @@ class _State:
     pending: int | None = None
     taken = False
     late = False
+    #: Armed by an entry point, for the rest of the process (never disarmed).
+    for_process = False
     saved: dict[int, Any] = {}  # noqa: RUF012 - module-private singleton state
 
 
@@ -47,9 +50,11 @@ def _escalate(signum: int) -> None:
     os.kill(os.getpid(), signum)
 
 
-def arm() -> bool:
+def arm(*, for_process: bool = False) -> bool:
     """Catches SIGINT and SIGTERM until `disarm()` (main thread only; else a no-op).
-    False when already armed (a signal kept so far stays kept)."""
+    False when already armed (a signal kept so far stays kept). `for_process`: an entry
+    point arms for the whole process, which exits after the run (see `outputs_written`)."""
+    _State.for_process = _State.for_process or for_process
     if _State.saved:
         return False
     _State.pending, _State.taken, _State.late = None, False, False
@@ -70,8 +75,21 @@ def take() -> int | None:
 
 
 def outputs_written() -> None:
-    """From now on a signal is ignored (until `disarm()`)."""
+    """From now on a signal is ignored (until `disarm()`). Call it once the run's own
+    handlers are gone. Armed for the process, SIGINT and SIGTERM are then ignored by the
+    kernel until the exit: Python puts the default handlers back while it shuts down, and
+    a late Ctrl+C would still kill the process with a code that contradicts the log."""
     _State.late = True
+    if not _State.for_process:
+        return
+    for signum in _SIGNALS:
+        with contextlib.suppress(ValueError, OSError):  # not the main thread
+            signal.signal(signum, signal.SIG_IGN)
+
+
+def late() -> bool:
+    """True once the outputs are written: a signal now changes nothing."""
+    return _State.late
 
 
 def disarm() -> None:
@@ -84,3 +102,4 @@ def disarm() -> None:
                 continue
     _State.saved.clear()
     _State.pending, _State.taken, _State.late = None, False, False
+    _State.for_process = False

@@ -47,6 +47,8 @@ def install(stop: asyncio.Event, on_first: Callable[[], None] | None = None) -> 
         previous.clear()
 
     def on_stop() -> None:
+        if early_signals.late():  # the run is over and its outputs are written
+            return
         if stop.is_set():
             restore()
             return

@@ -24,8 +24,9 @@
 Kinds report expected failures (NXDOMAIN, refused, untrusted certificate) as outcomes with
 a reason code from `runner.reasons`; they never raise for them. The engine turns anything
 that does escape into an `error` result, and enforces the timeout (`asyncio.wait_for`).
-Work done in threads (`asyncio.to_thread`) cannot be cancelled: such kinds must bound
-their own blocking calls (subprocess timeouts, socket timeouts).
+Work done in threads (`kinds.net.threads.in_thread`: daemon threads, which an interrupted
+run does not wait for at exit) cannot be cancelled: such kinds must bound their own
+blocking calls (subprocess timeouts, socket timeouts).
 """
 
 from __future__ import annotations

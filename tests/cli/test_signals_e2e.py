@@ -1,7 +1,7 @@
 """Killing real `asrcheck run` processes at random moments, many times.
 
 Each run checks loopback peers (a healthy TLS server, a refusing port and blackholed
-ports whose 30 s stage timeouts keep the run going) plus the collector steps. After the
+ports whose 60 s stage timeouts keep the run going) plus the collector steps. After the
 support log is opened, a random delay, then SIGINT or SIGTERM. Every run must end with
 exit code 130 well before any stage timeout, leave a valid JSON report marked
 interrupted and a support log marked interrupted that holds every check that finished.
@@ -33,8 +33,13 @@ from tests.peers.tls import Pki, TlsServer
 RUNS_PER_SIGNAL = 10
 #: Environment variable that replays a failed run's random delays (its seed is printed).
 SEED_ENV = "ASRCHECK_TEST_SEED"
-#: Far below the 30 s stage timeouts: only a prompt stop ends within it.
-EXIT_BOUND_S = 12
+#: Seconds every stage of the long runs may take: the runs only end when stopped.
+STAGE_TIMEOUT_S = 60
+#: Far below the stage timeouts: only a prompt stop ends within it, also when the runs
+#: share a loaded 2-core machine (a stopped run waits for no stage and no collector).
+EXIT_BOUND_S = 20
+#: Runs at once: enough to load the machine, few enough not to starve the runs' own stop.
+PARALLEL_RUNS = 3
 STEPS = """  - id: machine
     kind: machine
   - id: network
@@ -77,7 +82,9 @@ def peers(tmp_path_factory):
         endpoints = [("ok", "ok.test", server.port), ("closed", "closed.test", refusing_port())]
         endpoints += [(f"hole-{n}", "hole.test", hole.port) for n in range(3)]
         plan = base / "plan.yaml"
-        text = e2e.plan_text(endpoints, STEPS, name="long-run", deadline=120, timeout=30)
+        text = e2e.plan_text(
+            endpoints, STEPS, name="long-run", deadline=240, timeout=STAGE_TIMEOUT_S
+        )
         plan.write_text(text, encoding="utf-8")
         argv = ["run", str(plan), "--no-proxy", "--dns-server", f"127.0.0.1:{dns.port}"]
         yield [*argv, "--ca-bundle", bundle]
@@ -101,20 +108,29 @@ def stacks_of_stuck(child: subprocess.Popen[bytes]) -> str:
     return err.decode("utf-8", "replace")[-8000:]
 
 
-def interrupt_once(argv: list[str], out: Path, signum: int, delay: float) -> None:
-    child = start(argv, out)
+def signal_after(
+    child: subprocess.Popen[bytes], marker: bytes, delay: float, signum: int, bound: float
+) -> bytes:
+    """Sends `signum` `delay` seconds after `marker` is on the child's stdout; its stderr
+    once it has exited (a failure, with its stacks, when that takes over `bound` seconds)."""
     try:
-        wait_for_output(child, b"Support log: ", timeout=30)
+        wait_for_output(child, marker, timeout=60)
         time.sleep(delay)
         child.send_signal(signum)
         try:
-            _, err = child.communicate(timeout=EXIT_BOUND_S)
+            _, err = child.communicate(timeout=bound)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"no exit {EXIT_BOUND_S}s after the signal:\n{stacks_of_stuck(child)}")
+            pytest.fail(f"no exit {bound}s after the signal:\n{stacks_of_stuck(child)}")
     finally:
         if child.poll() is None:
             child.kill()
             child.communicate()
+    return err
+
+
+def interrupt_once(argv: list[str], out: Path, signum: int, delay: float) -> None:
+    child = start(argv, out)
+    err = signal_after(child, b"Support log: ", delay, signum, EXIT_BOUND_S)
     what = f"signal {signum} after {delay:.2f}s"
     assert child.returncode == 130, (what, err)
     check_outputs(out, what)
@@ -151,7 +167,7 @@ def test_random_interrupts_leave_complete_outputs(peers, tmp_path, signum) -> No
     rng = random.Random(f"{signum}-{seed}")
     delays = [rng.uniform(0.0, 1.0) for _ in range(RUNS_PER_SIGNAL)]
     print(f"{signal.Signals(signum).name} delays: {', '.join(f'{d:.3f}' for d in delays)}")
-    with ThreadPoolExecutor(max_workers=5) as pool:
+    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
         jobs = [
             pool.submit(interrupt_once, peers, tmp_path / f"run{n}", signum, delay)
             for n, delay in enumerate(delays)
@@ -186,3 +202,27 @@ def test_sigkill_leaves_the_streaming_log(peers, tmp_path) -> None:
     assert "closed via direct (no-proxy) tcp: " in text
     assert b"Support log: " in seen
     assert not (tmp_path / "killed" / "report.json").exists()  # never half-written
+
+
+def test_a_stop_does_not_wait_for_a_slow_collector_command(tmp_path: Path) -> None:
+    """`ip` takes 30 s on this machine: a run stopped meanwhile still ends at once (the
+    collectors' threads used to be joined at exit, so it waited for the command)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    slow = bin_dir / "ip"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    plan = tmp_path / "plan.yaml"
+    steps = "  - id: network\n    kind: network\n    timeout: 240\n"
+    plan.write_text(e2e.plan_text([], steps, name="slow-ip", deadline=240), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    env = e2e.child_env({"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"})
+    argv = e2e.command(["run", str(plan), "--no-proxy", "--output-dir", str(out)])
+    argv += ["--json", str(out / "report.json")]
+    child = subprocess.Popen(argv, cwd=out, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # `ip a` sleeps 30 s: without a prompt stop, the run ends past EXIT_BOUND_S.
+    err = signal_after(child, b"Support log: ", 1.0, signal.SIGINT, EXIT_BOUND_S)
+    assert child.returncode == 130, err
+    document = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert document["interrupted"] is True

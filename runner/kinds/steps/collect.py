@@ -8,13 +8,13 @@ in the log, never a failure.
 
 from __future__ import annotations
 
-import asyncio
 import shlex
 from collections.abc import Sequence
 from typing import Any
 
 from runner.context import Context
 from runner.kinds.base import StepOutcome
+from runner.kinds.net.threads import in_thread
 from runner.machine.system import CommandResult, LocalSystem, System
 from runner.results import Status
 
@@ -35,7 +35,7 @@ def command_text(argv: Sequence[str]) -> str:
 
 async def run_command(system: System, argv: Sequence[str], timeout: float) -> CommandResult:
     """Runs argv in a worker thread; the System bounds it with `timeout`."""
-    return await asyncio.to_thread(system.run, list(argv), timeout)
+    return await in_thread(lambda: system.run(list(argv), timeout))
 
 
 def command_outcome(check: str, result: CommandResult, what: str, **facts: Any) -> StepOutcome:

@@ -7,7 +7,6 @@ contacted here. On Windows the OS comes from the registry (CurrentVersion key).
 
 from __future__ import annotations
 
-import asyncio
 import platform
 import ssl
 from collections.abc import Mapping
@@ -15,6 +14,7 @@ from typing import Any
 
 from runner.context import Context
 from runner.kinds.base import StepOutcome
+from runner.kinds.net.threads import in_thread
 from runner.kinds.steps.collect import system_of
 from runner.machine.system import System
 from runner.model import Step
@@ -119,7 +119,7 @@ def _summary(facts: Mapping[str, Any]) -> str:
 async def run(step: Step, ctx: Context) -> list[StepOutcome]:
     """One `collected` outcome with every machine fact."""
     timeout = max(0.5, ctx.stage_timeout(step.timeout) / 2)
-    facts = await asyncio.to_thread(collect, system_of(ctx), timeout)
+    facts = await in_thread(lambda: collect(system_of(ctx), timeout))
     command = "hostnamectl; cat /etc/os-release; uname -r; cat " + ASSET_TAG_PATH
     if facts["platform"] == "windows":
         command = "hostname & systeminfo"

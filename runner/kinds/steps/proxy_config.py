@@ -11,7 +11,6 @@ Proxy URLs are shown with credentials masked.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 from runner.context import Context, ProxySetting
 from runner.kinds.base import StepOutcome
+from runner.kinds.net.threads import in_thread
 from runner.kinds.steps.collect import command_text, run_command, system_of
 from runner.machine import agent_proxy, windows_output
 from runner.machine.agent_proxy import SourceReading
@@ -169,7 +169,7 @@ def agent_outcome(readings: list[SourceReading]) -> StepOutcome:
 async def run(step: Step, ctx: Context) -> list[StepOutcome]:
     """Outcomes for every source, WinHTTP on Windows, and the agent's choice."""
     system = system_of(ctx)
-    readings = await asyncio.to_thread(agent_proxy.agent_sources, system)
+    readings = await in_thread(lambda: agent_proxy.agent_sources(system))
     outcomes = [reading_outcome(env_reading(system), ctx)]
     outcomes += [reading_outcome(reading, ctx) for reading in readings]
     if system.platform() == "windows":

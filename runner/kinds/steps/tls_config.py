@@ -10,13 +10,13 @@ which of the root certificates ASR needs it holds (warn when it holds none of th
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 from collections.abc import Mapping
 from typing import Any
 
 from runner.context import Context
 from runner.kinds.base import StepOutcome
+from runner.kinds.net.threads import in_thread
 from runner.kinds.steps import tls_roots
 from runner.kinds.steps.collect import system_of
 from runner.machine.system import System
@@ -125,7 +125,7 @@ async def run(step: Step, ctx: Context) -> list[StepOutcome]:
     """Windows: SCHANNEL and .NET outcomes; elsewhere: OpenSSL and CA roots outcomes."""
     system = system_of(ctx)
     if system.platform() == "windows":
-        return await asyncio.to_thread(lambda: [schannel_outcome(system), dotnet_outcome(system)])
+        return await in_thread(lambda: [schannel_outcome(system), dotnet_outcome(system)])
     roots = tuple(step.params.get("roots") or tls_roots.DEFAULT_ROOTS)
-    roots_outcome = await asyncio.to_thread(tls_roots.roots_outcome, system, ctx, roots)
+    roots_outcome = await in_thread(lambda: tls_roots.roots_outcome(system, ctx, roots))
     return [openssl_outcome(ctx), roots_outcome]
