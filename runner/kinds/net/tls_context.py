@@ -118,6 +118,7 @@ def handshake(conn: Connection, context: ssl.SSLContext, probe: Probe) -> ssl.SS
     failed TLS socket, which closing the connection closes.
     """
     with conn.using() as sock:
+        _raise_if_cut_off(sock)
         tls = context.wrap_socket(
             sock, server_hostname=tls_name(probe), do_handshake_on_connect=False
         )
@@ -125,3 +126,18 @@ def handshake(conn: Connection, context: ssl.SSLContext, probe: Probe) -> ssl.SS
         tls.settimeout(probe.timeout)
         tls.do_handshake()
     return tls
+
+
+def _raise_if_cut_off(sock: socket.socket) -> None:
+    """Raises the reset (or the disconnect) of a socket whose peer is already gone.
+
+    `wrap_socket` on such a socket raises while the new SSL socket, which then owns the file
+    descriptor, is never closed (Python 3.9); seen here, the reset is reported the same way.
+    """
+    try:
+        sock.getpeername()
+    except OSError as error:
+        pending = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if pending:
+            raise OSError(pending, os.strerror(pending)) from error
+        raise
