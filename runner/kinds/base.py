@@ -98,6 +98,8 @@ class StageKind(Protocol):
     #: True when a firewall on the way to the endpoint can fail it: a failure's hint then
     #: names the endpoint's service tag and wildcard.
     FIREWALL_ADVICE: bool
+    #: The reason when the engine cuts it off at its timeout (`tcp-timeout`, ...).
+    TIMEOUT_REASON: str
 
     async def run(self, probe: Probe, ctx: Context) -> StageOutcome: ...
 

@@ -91,7 +91,7 @@ def test_a2a_error_codes_and_service_tags(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_storage_tag_is_written_as_microsoft_writes_it(capsys: pytest.CaptureFixture[str]) -> None:
-    variables = {"source_region": "eastus", "target_region": "westus3"}
+    variables: dict[str, Any] = {"source_region": "eastus", "target_region": "westus3"}
     variables["storage_account"] = ["cache1"]
     code, plan, err = show(capsys, "a2a", variables)
     assert code == 0, err

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 def _outcomes(report: dict[str, Any]) -> dict[tuple[str, ...], tuple[str, str]]:
     """(endpoint or step, route, check) -> (status, reason), timings left out."""
-    found = {}
+    found: dict[tuple[str, ...], tuple[str, str]] = {}
     for result in report["results"]:
         key = (
             str(result.get("endpoint") or result.get("step")),

@@ -37,14 +37,18 @@ def run(plan: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[in
 
 
 @pytest.mark.parametrize("value", ["[::1", "[::1]x", "[::1]:"])
-def test_a_broken_dns_server_is_refused(plan: Path, capsys, value: str) -> None:
+def test_a_broken_dns_server_is_refused(
+    plan: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
     code, err = run(plan, capsys, "--no-proxy", "--dns-server", value)
     assert code == 2
     assert f"--dns-server {value!r}" in err
     assert not list(plan.parent.glob("*.log"))
 
 
-def test_proxy_with_no_proxy_is_a_usage_error(plan: Path, capsys) -> None:
+def test_proxy_with_no_proxy_is_a_usage_error(
+    plan: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, err = run(plan, capsys, "--proxy", "http://127.0.0.1:3128", "--no-proxy")
     assert code == 2
     assert "--proxy and --no-proxy" in err
@@ -54,7 +58,7 @@ def test_proxy_with_no_proxy_is_a_usage_error(plan: Path, capsys) -> None:
     "value", ["http://[::1:3128", "http://127.0.0.1:notaport", "http://u:hunter2@[::1:3128"]
 )
 def test_a_malformed_https_proxy_is_a_usage_error(
-    plan: Path, capsys, monkeypatch: pytest.MonkeyPatch, value: str
+    plan: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     monkeypatch.setenv("HTTPS_PROXY", value)
     code, err = run(plan, capsys)
@@ -66,7 +70,9 @@ def test_a_malformed_https_proxy_is_a_usage_error(
 
 @pytest.mark.parametrize("option", ["--timeout", "--deadline"])
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])
-def test_non_finite_seconds_on_the_command_line(plan: Path, capsys, option, value) -> None:
+def test_non_finite_seconds_on_the_command_line(
+    plan: Path, capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
     code, err = run(plan, capsys, "--no-proxy", option, value)
     assert code == 2
     assert f"{option}" in err

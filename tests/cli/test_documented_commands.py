@@ -108,10 +108,14 @@ def test_there_are_examples_to_check() -> None:
 
 
 @pytest.mark.parametrize("command", help_examples())
-def test_help_example_works(command: str, workdir: Path, capsys: pytest.CaptureFixture[str]):
+def test_help_example_works(
+    command: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _check(command, capsys)
 
 
 @pytest.mark.parametrize("command", readme_examples())
-def test_readme_command_works(command: str, workdir: Path, capsys: pytest.CaptureFixture[str]):
+def test_readme_command_works(
+    command: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _check(command, capsys)

@@ -38,7 +38,7 @@ def caught(pid: int) -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_during_start_up_leaves_an_interrupted_log(tmp_path: Path, signum) -> None:
+def test_a_signal_during_start_up_leaves_an_interrupted_log(tmp_path: Path, signum: int) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(e2e.plan_text([], "  - id: machine\n    kind: machine\n"))
     argv = e2e.command(["run", str(plan), "--no-proxy", "-q", "--json", "r.json"])

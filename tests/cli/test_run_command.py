@@ -3,11 +3,12 @@ console verdicts, exit codes and a JSON report valid against schemas/report.sche
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import socket
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import jsonschema
 import pytest
@@ -16,13 +17,14 @@ from runner import cli, registry
 from runner.commands.run import parse_dns_server
 from runner.context import Context
 from runner.errors import UsageError
-from runner.kinds.base import Probe, StageOutcome
+from runner.kinds.base import Probe, StageOutcome, StepOutcome
+from runner.model import Step
 from runner.resources import schemas_dir
 from runner.results import Status
 from tests.peers.dns import DnsServer
 from tests.peers.proxy import ConnectProxy
 from tests.peers.tcp import refusing_port
-from tests.peers.tls import HttpBehaviour, TlsServer
+from tests.peers.tls import HttpBehaviour, Pki, TlsServer
 
 SCHEMA = json.loads((schemas_dir() / "report.schema.json").read_text())
 
@@ -70,12 +72,18 @@ def _plan(tmp_path: Path, endpoints: list[tuple[str, str, int, bool]]) -> str:
     return str(path)
 
 
-def validate(document):
+def validate(document: dict[str, Any]) -> dict[str, Any]:
     jsonschema.Draft202012Validator(SCHEMA).validate(document)
     return document
 
 
-def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
+def test_every_failure_mode(
+    pki: Pki,
+    ca_bundle: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("HTTPS_PROXY", raising=False)
     monkeypatch.delenv("https_proxy", raising=False)
     with (
@@ -132,7 +140,13 @@ def test_every_failure_mode(pki, ca_bundle, tmp_path, capsys, monkeypatch):
     assert not list(tmp_path.glob(".report.json.*"))  # no temporary file left behind
 
 
-def test_quiet_json_to_stdout_and_proxy_credentials(pki, ca_bundle, tmp_path, capsys, monkeypatch):
+def test_quiet_json_to_stdout_and_proxy_credentials(
+    pki: Pki,
+    ca_bundle: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("ASRCHECK_PROXY_PASSWORD", "pr0xy-pass")
     with (
         TlsServer(pki, "valid", ["ok.test"]) as good,
@@ -169,17 +183,17 @@ def test_quiet_json_to_stdout_and_proxy_credentials(pki, ca_bundle, tmp_path, ca
         ("[::1]:54", ("::1", 54)),
     ],
 )
-def test_dns_server_values(text, expected):
+def test_dns_server_values(text: str, expected: tuple[str, int]) -> None:
     assert parse_dns_server(text) == expected
 
 
 @pytest.mark.parametrize("text", ["dns.example.com", "1.2.3.4:0", "1.2.3.4:x", "[::1]:99999"])
-def test_bad_dns_server_is_a_usage_error(text):
+def test_bad_dns_server_is_a_usage_error(text: str) -> None:
     with pytest.raises(UsageError, match="--dns-server"):
         parse_dns_server(text)
 
 
-def test_usage_errors_exit_2(tmp_path, capsys):
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = _plan(tmp_path, [("healthy", "ok.test", 443, True)])
     assert cli.main(["run", plan, "--dns-server", "bogus"]) == 2
     assert cli.main(["run", plan, "--ca-bundle", str(tmp_path / "missing.pem")]) == 2
@@ -188,7 +202,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert "asrcheck: --dns-server 'bogus'" in capsys.readouterr().err
 
 
-def test_report_schema_file_is_current():
+def test_report_schema_file_is_current() -> None:
     from runner.outputs.report_schema import render
     from runner.reasons import REASONS
 
@@ -203,12 +217,17 @@ def test_report_schema_file_is_current():
 class _Broken:
     SUMMARY = "raises"
 
-    async def run(self, probe, ctx):
+    async def run(self, probe: Probe, ctx: Context) -> StageOutcome:
         raise RuntimeError("kaboom")
 
 
 @pytest.mark.parametrize("verbose", [False, True])
-def test_internal_error_traceback_only_with_verbose(tmp_path, capsys, monkeypatch, verbose):
+def test_internal_error_traceback_only_with_verbose(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    verbose: bool,
+) -> None:
     monkeypatch.setitem(registry.STAGES, "broken", _Broken())
     plan = Path(_plan(tmp_path, [("e", "127.0.0.1", 9, True)]))
     plan.write_text(
@@ -225,11 +244,13 @@ class _Leaky:
     SUMMARY = "raises with a secret in its message"
     PARAMS_SCHEMA: ClassVar[dict[str, object]] = {"type": "object"}
 
-    async def run(self, step, ctx):
+    async def run(self, step: Step, ctx: Context) -> list[StepOutcome]:
         raise RuntimeError("kaboom hunter2-secret")
 
 
-def test_internal_error_traceback_beside_the_support_log(tmp_path, capsys, monkeypatch):
+def test_internal_error_traceback_beside_the_support_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(registry.STEPS, "leaky", _Leaky())
     plan = Path(_plan(tmp_path, [("e", "127.0.0.1", 9, True)]))
     plan.write_text(plan.read_text() + "steps:\n  - id: leak\n    kind: leaky\n")
@@ -275,7 +296,9 @@ def test_a_failing_end_run_keeps_its_traceback(
     assert "end_run of" in kept.read_text() and "RuntimeError: closing failed" in kept.read_text()
 
 
-def test_no_traceback_file_without_an_internal_error(tmp_path, capsys):
+def test_no_traceback_file_without_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = _plan(tmp_path, [("e", "127.0.0.1", 9, True)])
     (tmp_path / "out").mkdir()
     assert cli.main(["run", plan, "--no-color", "--output-dir", str(tmp_path / "out")]) == 1
@@ -284,10 +307,12 @@ def test_no_traceback_file_without_an_internal_error(tmp_path, capsys):
     assert [p.name for p in (tmp_path / "out").iterdir() if "internal-errors" in p.name] == []
 
 
-def test_cli_last_resort_keeps_the_traceback(tmp_path, capsys, monkeypatch):
+def test_cli_last_resort_keeps_the_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from runner.commands import kinds
 
-    def broken(args):
+    def broken(args: argparse.Namespace) -> int:
         raise KeyError("lost")
 
     monkeypatch.setattr(kinds, "main", broken)
@@ -300,8 +325,12 @@ def test_cli_last_resort_keeps_the_traceback(tmp_path, capsys, monkeypatch):
 
 
 def test_https_proxy_and_no_proxy_from_the_environment(
-    pki, ca_bundle, tmp_path, capsys, monkeypatch
-):
+    pki: Pki,
+    ca_bundle: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     with (
         TlsServer(pki, "valid", ["via.test", "skip.test"]) as good,
         ConnectProxy({"via.test": good.port}) as proxy,
@@ -326,7 +355,14 @@ def test_https_proxy_and_no_proxy_from_the_environment(
 
 
 @pytest.mark.parametrize(("strict", "expected"), [(False, 0), (True, 1)])
-def test_strict_turns_a_warning_into_exit_1(tmp_path, ca_bundle, pki, capsys, strict, expected):
+def test_strict_turns_a_warning_into_exit_1(
+    tmp_path: Path,
+    ca_bundle: str,
+    pki: Pki,
+    capsys: pytest.CaptureFixture[str],
+    strict: bool,
+    expected: int,
+) -> None:
     with (
         TlsServer(pki, "valid", ["ok.test"], HttpBehaviour(status=400)) as good,
         DnsServer({"ok.test": ["127.0.0.1"]}) as dns,

@@ -18,13 +18,15 @@ from tests.peers.tls import Pki, TlsServer
 
 
 @pytest.fixture(autouse=True)
-def _no_proxy_env(monkeypatch, tmp_path):
+def _no_proxy_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
 
-def test_agent_proxy_from_proxyinfo_is_checked_and_logged(tmp_path: Path, monkeypatch) -> None:
+def test_agent_proxy_from_proxyinfo_is_checked_and_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pki = Pki()
     bundle = pki.write_bundle(tmp_path / "ca.pem")
     with (
@@ -61,7 +63,7 @@ def test_agent_proxy_from_proxyinfo_is_checked_and_logged(tmp_path: Path, monkey
     assert text.rstrip().endswith("Script Completed")
 
 
-def test_log_option_names_the_file(tmp_path: Path, capsys) -> None:
+def test_log_option_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(e2e.plan_text([], "  - id: machine\n    kind: machine\n"))
     code = cli.main(["run", str(plan), "--no-proxy", "--log", "sub/my.log"])
@@ -72,7 +74,9 @@ def test_log_option_names_the_file(tmp_path: Path, capsys) -> None:
     assert out.rstrip().endswith("Script Completed")
 
 
-def test_default_log_is_in_the_current_directory(tmp_path: Path, monkeypatch) -> None:
+def test_default_log_is_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     machine = RecordedSystem(host="vm7.contoso.example")
     monkeypatch.setattr("runner.outputs.supportlog.sink.LocalSystem", lambda: machine)
     plan = tmp_path / "plan.yaml"
@@ -82,7 +86,9 @@ def test_default_log_is_in_the_current_directory(tmp_path: Path, monkeypatch) ->
     assert len(log.name) == len("CheckNWResult_vm7_202611251830.log")
 
 
-def test_unusable_log_locations_are_usage_errors(tmp_path: Path, capsys) -> None:
+def test_unusable_log_locations_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(e2e.plan_text([], "  - id: machine\n    kind: machine\n"))
     (tmp_path / "adir").mkdir()

@@ -18,6 +18,7 @@ import select
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def wait_for_output(child: subprocess.Popen[bytes], marker: bytes, timeout: floa
 
 
 @pytest.fixture(scope="module")
-def peers(tmp_path_factory):
+def peers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """A plan whose run lasts until it is stopped, and the peers it talks to."""
     pki = Pki()
     base = tmp_path_factory.mktemp("signals")
@@ -161,7 +162,9 @@ def check_outputs(out: Path, what: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_random_interrupts_leave_complete_outputs(peers, tmp_path, signum) -> None:
+def test_random_interrupts_leave_complete_outputs(
+    peers: list[str], tmp_path: Path, signum: int
+) -> None:
     seed = os.environ.get(SEED_ENV) or str(os.getpid())
     print(f"random interrupt delays: seed {seed} (replay with {SEED_ENV}={seed})")
     rng = random.Random(f"{signum}-{seed}")
@@ -187,7 +190,7 @@ def wait_for_log(out: Path, text: str, timeout: float = 30) -> Path:
         time.sleep(0.05)
 
 
-def test_sigkill_leaves_the_streaming_log(peers, tmp_path) -> None:
+def test_sigkill_leaves_the_streaming_log(peers: list[str], tmp_path: Path) -> None:
     child = start(peers, tmp_path / "killed")
     try:
         seen = wait_for_output(child, b"tcp    closed", timeout=30)  # a result has arrived

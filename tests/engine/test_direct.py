@@ -8,15 +8,15 @@ import pytest
 
 from runner.context import Context
 from runner.results import Status
-from tests.helpers.engine import by_check, endpoint, plan_of, run
+from tests.helpers.engine import ContextFor, by_check, endpoint, plan_of, run
 from tests.peers.dns import DnsServer
 from tests.peers.tcp import Blackhole, ClosingServer, refusing_port
-from tests.peers.tls import HttpBehaviour, TlsServer, legacy_tls_unavailable
+from tests.peers.tls import HttpBehaviour, Pki, TlsServer, legacy_tls_unavailable
 
 HOST = "good.asrcheck.test"
 
 
-def test_healthy_chain_passes_every_stage(pki, ctx_for):
+def test_healthy_chain_passes_every_stage(pki: Pki, ctx_for: ContextFor) -> None:
     with (
         TlsServer(pki, "valid", [HOST], HttpBehaviour(status=400)) as tls,
         DnsServer({HOST: ["cname:edge.asrcheck.test"], "edge.asrcheck.test": ["127.0.0.1"]}) as dns,
@@ -39,7 +39,7 @@ def test_healthy_chain_passes_every_stage(pki, ctx_for):
     ("mode", "reason"),
     [("nxdomain", "nxdomain"), ("servfail", "servfail"), ("refused", "dns-refused")],
 )
-def test_dns_failures_skip_later_stages(ctx_for, mode, reason):
+def test_dns_failures_skip_later_stages(ctx_for: ContextFor, mode: str, reason: str) -> None:
     with DnsServer({HOST: ["127.0.0.1"]}, modes={HOST: mode}) as dns:
         report = run(plan_of(endpoint("e", HOST, 9)), ctx_for(dns))
     stages = by_check(report, "e")
@@ -50,7 +50,7 @@ def test_dns_failures_skip_later_stages(ctx_for, mode, reason):
         assert "dns" in stages[later].detail
 
 
-def test_dns_timeout_and_no_answer(ctx_for):
+def test_dns_timeout_and_no_answer(ctx_for: ContextFor) -> None:
     with DnsServer(
         {"v6only.test": ["::1"], "quiet.test": ["127.0.0.1"]}, modes={"quiet.test": "drop"}
     ) as dns:
@@ -68,7 +68,7 @@ def test_dns_timeout_and_no_answer(ctx_for):
     assert by_check(report, "n")["dns"].reason == "no-answer"
 
 
-def test_address_expectations(ctx_for):
+def test_address_expectations(ctx_for: ContextFor) -> None:
     with DnsServer({"pe.test": ["20.60.1.1"], "pub.test": ["127.0.0.1"]}) as dns:
         plan = plan_of(
             endpoint("pe", "pe.test", 9, address="private"),
@@ -80,7 +80,7 @@ def test_address_expectations(ctx_for):
     assert by_check(report, "pub")["dns"].reason == "expected-public"
 
 
-def test_tcp_refused_blackholed_and_reset(ctx_for):
+def test_tcp_refused_blackholed_and_reset(ctx_for: ContextFor) -> None:
     with DnsServer({"a.test": ["127.0.0.1"]}) as dns, Blackhole() as hole, ClosingServer() as rst:
         assert hole.verify(), "this kernel completes connects to a full backlog"
         plan = plan_of(
@@ -100,13 +100,13 @@ def test_tcp_refused_blackholed_and_reset(ctx_for):
     # Nothing waits for a reset after the connect: it is reported where it lands, by tcp when
     # it is there as the connect completes (always so in test_reset_at_connect.py), else by
     # tls as the cut handshake (Windows: 10054). Which one depends on the peer's speed here.
-    rst = by_check(report, "rst")
-    if rst["tcp"].status is Status.FAIL:
-        assert rst["tcp"].reason == "reset"
-        assert rst["tls"].status is Status.SKIP
+    reset = by_check(report, "rst")
+    if reset["tcp"].status is Status.FAIL:
+        assert reset["tcp"].reason == "reset"
+        assert reset["tls"].status is Status.SKIP
     else:
-        assert (rst["tls"].status, rst["tls"].reason) == (Status.FAIL, "tls-handshake")
-        assert "10054" in rst["tls"].hint
+        assert (reset["tls"].status, reset["tls"].reason) == (Status.FAIL, "tls-handshake")
+        assert "10054" in reset["tls"].hint
     assert by_check(report, "hole")["tls"].detail == "not run: the tcp stage failed"
 
 
@@ -118,7 +118,9 @@ def test_tcp_refused_blackholed_and_reset(ctx_for):
         ("wrong-name", "cert-hostname-mismatch"),
     ],
 )
-def test_certificate_failures_show_the_presented_chain(pki, ctx_for, kind, reason):
+def test_certificate_failures_show_the_presented_chain(
+    pki: Pki, ctx_for: ContextFor, kind: str, reason: str
+) -> None:
     with TlsServer(pki, kind, [HOST]) as tls, DnsServer({HOST: ["127.0.0.1"]}) as dns:
         report = run(plan_of(endpoint("e", HOST, tls.port)), ctx_for(dns))
     result = by_check(report, "e")["tls"]
@@ -131,7 +133,7 @@ def test_certificate_failures_show_the_presented_chain(pki, ctx_for, kind, reaso
     assert by_check(report, "e")["http"].status is Status.SKIP
 
 
-def test_tls_protocol_too_old(pki, ctx_for):
+def test_tls_protocol_too_old(pki: Pki, ctx_for: ContextFor) -> None:
     why = legacy_tls_unavailable()
     if why:
         pytest.skip(why)
@@ -143,14 +145,14 @@ def test_tls_protocol_too_old(pki, ctx_for):
     assert "the server only offers TLSv1" in result.detail
 
 
-def test_tls_reset_after_client_hello(ctx_for):
+def test_tls_reset_after_client_hello(ctx_for: ContextFor) -> None:
     with ClosingServer(after_read=True) as sni, DnsServer({HOST: ["127.0.0.1"]}) as dns:
         report = run(plan_of(endpoint("e", HOST, sni.port)), ctx_for(dns))
     assert by_check(report, "e")["tcp"].status is Status.PASS
     assert by_check(report, "e")["tls"].reason == "tls-handshake"
 
 
-def test_tls_intercepted_warns(pki, ctx_for):
+def test_tls_intercepted_warns(pki: Pki, ctx_for: ContextFor) -> None:
     with TlsServer(pki, "valid", [HOST]) as tls, DnsServer({HOST: ["127.0.0.1"]}) as dns:
         plan = plan_of(endpoint("e", HOST, tls.port, tls_issuers=("Microsoft", "DigiCert")))
         report = run(plan, ctx_for(dns))
@@ -160,7 +162,7 @@ def test_tls_intercepted_warns(pki, ctx_for):
     assert report.verdict == "warn"
 
 
-def test_http_get_when_head_refused_and_slow_answers(pki, ctx_for):
+def test_http_get_when_head_refused_and_slow_answers(pki: Pki, ctx_for: ContextFor) -> None:
     with (
         TlsServer(pki, "valid", [HOST], HttpBehaviour(head_status=405)) as tls,
         TlsServer(pki, "valid", [HOST], HttpBehaviour(drip=0.5)) as slow,
@@ -175,7 +177,7 @@ def test_http_get_when_head_refused_and_slow_answers(pki, ctx_for):
     assert by_check(report, "slow")["http"].reason == "http-timeout"
 
 
-def test_http_error_when_the_server_hangs_up(pki, ctx_for):
+def test_http_error_when_the_server_hangs_up(pki: Pki, ctx_for: ContextFor) -> None:
     with (
         TlsServer(pki, "valid", [HOST], HttpBehaviour(hangup=True)) as tls,
         DnsServer({HOST: ["127.0.0.1"]}) as dns,
@@ -186,7 +188,7 @@ def test_http_error_when_the_server_hangs_up(pki, ctx_for):
     assert result.command == f"curl -I https://{HOST}:{tls.port}"
 
 
-def test_ipv4_and_ipv6_are_reported_apart(pki, ctx_for):
+def test_ipv4_and_ipv6_are_reported_apart(pki: Pki, ctx_for: ContextFor) -> None:
     with TlsServer(pki, "valid", [HOST]) as tls, DnsServer({HOST: ["127.0.0.1", "::1"]}) as dns:
         with socket.socket(socket.AF_INET6) as v6:
             try:
@@ -205,7 +207,7 @@ def test_ipv4_and_ipv6_are_reported_apart(pki, ctx_for):
     assert stages["http"].status is Status.PASS  # the chain goes on over IPv4
 
 
-def test_system_resolver_reads_the_hosts_file(pki, ca_bundle):
+def test_system_resolver_reads_the_hosts_file(pki: Pki, ca_bundle: str) -> None:
     with TlsServer(pki, "valid", ["localhost"]) as tls:
         report = run(plan_of(endpoint("e", "localhost", tls.port)), Context(ca_bundle=ca_bundle))
     stages = by_check(report, "e")
@@ -214,7 +216,7 @@ def test_system_resolver_reads_the_hosts_file(pki, ca_bundle):
     assert stages["tls"].status is Status.PASS
 
 
-def test_ip_literal_host_needs_no_lookup(pki, ctx_for):
+def test_ip_literal_host_needs_no_lookup(pki: Pki, ctx_for: ContextFor) -> None:
     with TlsServer(pki, "valid", ["127.0.0.1"]) as tls, DnsServer({}) as dns:
         report = run(plan_of(endpoint("ip", "127.0.0.1", tls.port)), ctx_for(dns))
     stages = by_check(report, "ip")

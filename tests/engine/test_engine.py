@@ -5,19 +5,22 @@ from __future__ import annotations
 import asyncio
 from types import MappingProxyType
 
+import pytest
+
 from runner import registry
 from runner.context import Context
 from runner.engine.run import run_plan
-from runner.kinds.base import StageOutcome, StepOutcome
+from runner.events import RunReport
+from runner.kinds.base import Probe, StageOutcome, StepOutcome
 from runner.model import Section, Step
 from runner.results import Status
-from tests.helpers.engine import ListSink, by_check, endpoint, plan_of, run
+from tests.helpers.engine import ContextFor, ListSink, by_check, endpoint, plan_of, run
 from tests.peers.dns import DnsServer
 from tests.peers.tcp import Blackhole
-from tests.peers.tls import TlsServer
+from tests.peers.tls import Pki, TlsServer
 
 
-def test_blackholed_plan_finishes_inside_its_deadline(ctx_for):
+def test_blackholed_plan_finishes_inside_its_deadline(ctx_for: ContextFor) -> None:
     with DnsServer({"a.test": ["127.0.0.1"]}) as dns, Blackhole() as hole:
         # Stage timeouts of 600 s: without the deadline, `run` (bounded at 60 s) would fail.
         endpoints = [endpoint(f"e{i}", "a.test", hole.port, timeout=600.0) for i in range(6)]
@@ -34,18 +37,18 @@ def test_blackholed_plan_finishes_inside_its_deadline(ctx_for):
 class _Broken:
     SUMMARY = "raises"
 
-    async def run(self, probe, ctx):
+    async def run(self, probe: Probe, ctx: Context) -> StageOutcome:
         raise RuntimeError(f"kaboom for {probe.endpoint.id}")
 
 
 class _Fine:
     SUMMARY = "passes"
 
-    async def run(self, probe, ctx):
+    async def run(self, probe: Probe, ctx: Context) -> StageOutcome:
         return StageOutcome(status=Status.PASS, reason="ok", detail="fine", state={"x": 1})
 
 
-def test_exception_in_one_kind_is_an_error_result(monkeypatch):
+def test_exception_in_one_kind_is_an_error_result(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(registry.STAGES, "broken", _Broken())
     monkeypatch.setitem(registry.STAGES, "fine", _Fine())
     plan = plan_of(
@@ -67,16 +70,17 @@ def test_exception_in_one_kind_is_an_error_result(monkeypatch):
 class _Sleepy:
     SUMMARY = "sleeps"
 
-    async def run(self, probe, ctx):
+    async def run(self, probe: Probe, ctx: Context) -> StageOutcome:
         await asyncio.sleep(60)
+        raise AssertionError("the engine cuts a stage off at its timeout")
 
 
-def test_stage_timeout_and_stop_event(monkeypatch):
+def test_stage_timeout_and_stop_event(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(registry.STAGES, "sleepy", _Sleepy())
     plan = plan_of(endpoint("s", "x.test", chain=("sleepy",), timeout=0.1))
     assert by_check(run(plan, Context()), "s")["sleepy"].reason == "timeout"
 
-    async def interrupt():
+    async def interrupt() -> tuple[RunReport, ListSink]:
         stop = asyncio.Event()
         sink = ListSink()
         slow = plan_of(endpoint("s", "x.test", chain=("sleepy", "sleepy"), timeout=30))
@@ -91,7 +95,7 @@ def test_stage_timeout_and_stop_event(monkeypatch):
     assert sink.report is report
 
 
-def test_disabled_items_are_skipped_with_their_reason(monkeypatch):
+def test_disabled_items_are_skipped_with_their_reason(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(registry.STAGES, "fine", _Fine())
     chain = ("fine",)
     plan = plan_of(
@@ -125,7 +129,9 @@ def test_disabled_items_are_skipped_with_their_reason(monkeypatch):
     assert report.verdict == "pass"
 
 
-def test_results_stream_as_they_finish_and_report_in_plan_order(pki, ctx_for):
+def test_results_stream_as_they_finish_and_report_in_plan_order(
+    pki: Pki, ctx_for: ContextFor
+) -> None:
     with (
         TlsServer(pki, "valid", ["fast.test"]) as tls,
         DnsServer(
@@ -139,14 +145,14 @@ def test_results_stream_as_they_finish_and_report_in_plan_order(pki, ctx_for):
         report = asyncio.run(run_plan(plan, ctx_for(dns), sink))
     assert [r.endpoint for r in report.results] == ["slow"] * 4 + ["fast"] * 4
     assert sink.results[0].endpoint == "fast"  # finished first, streamed first
-    assert sink.info.plan is plan
+    assert sink.info is not None and sink.info.plan is plan
 
 
 class _Steps:
     SUMMARY = "test step"
     PARAMS_SCHEMA = MappingProxyType({"type": "object"})
 
-    async def run(self, step, ctx):
+    async def run(self, step: Step, ctx: Context) -> list[StepOutcome]:
         behaviour = step.params["do"]
         if behaviour == "raise":
             raise ValueError("bad input")
@@ -160,7 +166,7 @@ class _Steps:
         ]
 
 
-def test_steps_share_the_catch_all(monkeypatch):
+def test_steps_share_the_catch_all(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(registry.STEPS, "teststep", _Steps())
     steps = tuple(
         Step(id=f"s-{do}", kind="teststep", params={"do": do}, timeout=0.1)

@@ -35,6 +35,7 @@ class _Banner:
     ORDER = 15  # between dns and tcp
     ROUTES = "direct"
     FIREWALL_ADVICE = True
+    TIMEOUT_REASON = "tcp-timeout"
 
     async def run(self, probe: Probe, ctx: Context) -> StageOutcome:
         try:

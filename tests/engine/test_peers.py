@@ -13,10 +13,10 @@ import pytest
 from tests.peers.dns import DnsServer
 from tests.peers.proxy import ConnectProxy
 from tests.peers.tcp import Blackhole, refusing_port
-from tests.peers.tls import TlsServer
+from tests.peers.tls import Pki, TlsServer
 
 
-def test_dns_over_udp_and_tcp_with_cname_chain():
+def test_dns_over_udp_and_tcp_with_cname_chain() -> None:
     zone = {"a.test": ["cname:b.test"], "b.test": ["127.0.0.9", "::1"]}
     with DnsServer(zone, modes={"bad.test": "servfail"}) as server:
         over_udp = dns.query.udp(dns.message.make_query("a.test", "A"), "127.0.0.1", 3, server.port)
@@ -35,14 +35,14 @@ def test_dns_over_udp_and_tcp_with_cname_chain():
     assert server.queries == ["a.test.", "a.test.", "bad.test.", "x.test."]
 
 
-def test_refusing_port_and_blackhole():
+def test_refusing_port_and_blackhole() -> None:
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", refusing_port()), timeout=3)
     with Blackhole() as hole:
         assert hole.verify(wait=0.5)
 
 
-def test_proxy_tunnels_tls(pki):
+def test_proxy_tunnels_tls(pki: Pki) -> None:
     with (
         TlsServer(pki, "valid", ["t.test"]) as server,
         ConnectProxy({"t.test": server.port}) as proxy,

@@ -6,20 +6,20 @@ import pytest
 
 from runner.context import ProxySetting
 from runner.results import Status
-from tests.helpers.engine import by_check, endpoint, plan_of, run
+from tests.helpers.engine import ContextFor, by_check, endpoint, plan_of, route_of, run
 from tests.peers.dns import DnsServer
 from tests.peers.proxy import ConnectProxy
 from tests.peers.tcp import refusing_port
-from tests.peers.tls import HttpBehaviour, TlsServer
+from tests.peers.tls import HttpBehaviour, Pki, TlsServer
 
 HOST = "svc.asrcheck.test"
 
 
-def _cli(url):
+def _cli(url: str) -> ProxySetting:
     return ProxySetting(url=url, source="cli")
 
 
-def test_chain_through_open_proxy(pki, ctx_for):
+def test_chain_through_open_proxy(pki: Pki, ctx_for: ContextFor) -> None:
     with (
         TlsServer(pki, "valid", [HOST], HttpBehaviour(status=403)) as tls,
         ConnectProxy({HOST: tls.port}) as proxy,
@@ -31,7 +31,7 @@ def test_chain_through_open_proxy(pki, ctx_for):
     assert all(r.status is Status.PASS for r in stages.values())
     assert stages["http"].facts["status"] == 403
     assert stages["http"].command == f"curl -I --proxy {proxy.url} https://{HOST}"
-    assert stages["proxy"].route.source == "cli"
+    assert route_of(stages["proxy"]).source == "cli"
     assert proxy.seen == [f"{HOST}:443"]  # one CONNECT carries tls and http
     assert dns.queries == []
 
@@ -44,7 +44,7 @@ def test_chain_through_open_proxy(pki, ctx_for):
         ("upstream-fail", "proxy-upstream-error", 502),
     ],
 )
-def test_proxy_failures(ctx_for, mode, reason, status):
+def test_proxy_failures(ctx_for: ContextFor, mode: str, reason: str, status: int) -> None:
     with ConnectProxy({}, mode=mode) as proxy, DnsServer({}) as dns:
         report = run(plan_of(endpoint("e", HOST)), ctx_for(dns, cli_proxy=_cli(proxy.url)))
     stages = by_check(report, "e")
@@ -54,7 +54,7 @@ def test_proxy_failures(ctx_for, mode, reason, status):
     assert stages["tls"].detail == "not run: the proxy stage failed"
 
 
-def test_proxy_unreachable_and_hanging(ctx_for):
+def test_proxy_unreachable_and_hanging(ctx_for: ContextFor) -> None:
     with ConnectProxy({}, mode="hang") as hang, DnsServer({}) as dns:
         down = plan_of(endpoint("e", HOST, timeout=1.0))
         gone = run(down, ctx_for(dns, cli_proxy=_cli(f"http://127.0.0.1:{refusing_port()}")))
@@ -63,7 +63,7 @@ def test_proxy_unreachable_and_hanging(ctx_for):
     assert by_check(hung, "e")["proxy"].reason == "proxy-timeout"
 
 
-def test_credentials_pass_but_are_a_finding(pki, ctx_for):
+def test_credentials_pass_but_are_a_finding(pki: Pki, ctx_for: ContextFor) -> None:
     with (
         TlsServer(pki, "valid", [HOST]) as tls,
         ConnectProxy({HOST: tls.port}, mode="auth", credentials=("alice", "pa55word")) as proxy,
@@ -78,10 +78,10 @@ def test_credentials_pass_but_are_a_finding(pki, ctx_for):
     )
     assert stages["http"].status is Status.PASS
     assert "pa55word" not in repr([r.to_json() for r in report.results])
-    assert stages["proxy"].route.proxy == f"http://alice:***@127.0.0.1:{proxy.port}"
+    assert route_of(stages["proxy"]).proxy == f"http://alice:***@127.0.0.1:{proxy.port}"
 
 
-def test_agent_route_checked_as_well(pki, ctx_for):
+def test_agent_route_checked_as_well(pki: Pki, ctx_for: ContextFor) -> None:
     with (
         TlsServer(pki, "valid", [HOST]) as tls,
         ConnectProxy({HOST: tls.port}) as proxy,
@@ -94,6 +94,6 @@ def test_agent_route_checked_as_well(pki, ctx_for):
     via = by_check(report, "e", "proxy")
     assert list(direct) == ["dns", "tcp", "tls", "http"]
     assert list(via) == ["proxy", "tls", "http"]
-    assert via["proxy"].route.agent and not direct["dns"].route.agent
-    assert via["http"].route.source == "ProxyInfo.conf"
+    assert route_of(via["proxy"]).agent and not route_of(direct["dns"]).agent
+    assert route_of(via["http"]).source == "ProxyInfo.conf"
     assert all(r.status is Status.PASS for r in report.results)

@@ -13,7 +13,7 @@ ENGINE_STAGES = ("dns", "tcp", "proxy", "tls", "http")
 COLLECTOR_CODES = {"collected", "not-available", "finding", "clock-skew", "ntp-timeout"}
 
 
-def test_every_network_and_engine_reason_is_produced_by_a_test():
+def test_every_network_and_engine_reason_is_produced_by_a_test() -> None:
     wanted = {
         code
         for code, reason in REASONS.items()
@@ -26,7 +26,7 @@ def test_every_network_and_engine_reason_is_produced_by_a_test():
     assert sorted(wanted - quoted) == []
 
 
-def test_readme_lists_every_reason_code_in_order():
+def test_readme_lists_every_reason_code_in_order() -> None:
     readme = (HERE.parents[1] / "README.md").read_text()
     rows = re.findall(r"^\| `([a-z0-9-]+)` \| ([a-z]+) \| (.+) \|$", readme, re.M)
     assert rows == [(code, r.stage, r.meaning) for code, r in REASONS.items()]

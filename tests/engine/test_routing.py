@@ -26,7 +26,9 @@ EP = endpoint("blob", "cache1.blob.core.windows.net")
         ),
     ],
 )
-def test_env_proxy(environ, url, bypass):
+def test_env_proxy(
+    environ: dict[str, str], url: str | None, bypass: tuple[str, ...] | None
+) -> None:
     setting = env_proxy(environ)
     assert (setting.url if setting else None) == url
     if setting:
@@ -50,12 +52,12 @@ def test_env_proxy(environ, url, bypass):
         ("intranet", ["<local>"], "wininet", "<local>"),
     ],
 )
-def test_bypass_rules(host, entries, style, match):
+def test_bypass_rules(host: str, entries: list[str], style: str, match: str | None) -> None:
     setting = ProxySetting(url="http://p:1", source="x", bypass=tuple(entries), bypass_style=style)
     assert bypass_entry(host, setting) == match
 
 
-def test_default_route_order_cli_env_direct():
+def test_default_route_order_cli_env_direct() -> None:
     env = ProxySetting(url="http://env:1", source="env")
     cli = ProxySetting(url="http://u:pw@cli:2", source="cli")
     (only,) = routes_for(EP, ("default",), Context(env_proxy=env, cli_proxy=cli))
@@ -70,14 +72,14 @@ def test_default_route_order_cli_env_direct():
     assert (only.route.kind, only.route.source) == ("direct", "default")
 
 
-def test_no_proxy_env_sends_host_direct():
+def test_no_proxy_env_sends_host_direct() -> None:
     env = ProxySetting(url="http://env:1", source="env", bypass=(".windows.net",))
     (only,) = routes_for(EP, ("default",), Context(env_proxy=env))
     assert only.route.kind == "direct" and only.route.source == "no-proxy"
     assert ".windows.net" in only.route.why
 
 
-def test_agent_route_added_or_merged():
+def test_agent_route_added_or_merged() -> None:
     agent = ProxySetting(url="http://agent:3128", source="/etc/environment")
     default, extra = routes_for(EP, ("default", "agent"), Context(agent_proxy=agent))
     assert (default.route.kind, default.route.agent) == ("direct", False)
@@ -92,7 +94,7 @@ def test_agent_route_added_or_merged():
     assert direct.route.agent and direct.route.kind == "direct"
 
 
-def test_agent_bypass_list_and_no_proxy_flag():
+def test_agent_bypass_list_and_no_proxy_flag() -> None:
     agent = ProxySetting(
         url="http://a:1", source="ProxyInfo.conf", bypass=("core.windows.net",), bypass_style="asr"
     )
@@ -102,8 +104,8 @@ def test_agent_bypass_list_and_no_proxy_flag():
     assert (forced.route.kind, forced.route.source) == ("direct", "no-proxy")
 
 
-def test_proxy_without_scheme_is_http():
+def test_proxy_without_scheme_is_http() -> None:
     agent = ProxySetting(url="10.0.0.4:3128", source="ProxyInfo.conf")
     _, via = routes_for(EP, ("default", "agent"), Context(agent_proxy=agent))
-    assert via.proxy.url == "http://10.0.0.4:3128"
+    assert via.proxy is not None and via.proxy.url == "http://10.0.0.4:3128"
     assert via.route.proxy == "http://10.0.0.4:3128"

@@ -39,7 +39,7 @@ ENDPOINT = """  - id: stuck-{n}
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_signal_stops_the_run(tmp_path, signum):
+def test_signal_stops_the_run(tmp_path: Path, signum: int) -> None:
     with DnsServer({"stuck.test": ["127.0.0.1"]}) as dns, Blackhole() as hole:
         plan = tmp_path / "stuck.yaml"
         plan.write_text(PLAN + "".join(ENDPOINT.format(n=n, port=hole.port) for n in range(3)))

@@ -21,7 +21,7 @@ print(json.dumps([r.to_json() for r in report.results]))
 
 
 @pytest.mark.netns
-def test_tcp_unreachable_in_an_isolated_namespace():
+def test_tcp_unreachable_in_an_isolated_namespace() -> None:
     tcp, tls = json.loads(run_isolated(SCRIPT))
     assert (tcp["status"], tcp["reason"]) == ("fail", "unreachable")
     assert "unreachable" in tcp["detail"].lower()

@@ -24,10 +24,10 @@ from runner.kinds.net.addresses import classify, family, is_private
         ("2603:1000::1", "public"),
     ],
 )
-def test_classify(address, kind):
+def test_classify(address: str, kind: str) -> None:
     assert classify(address) == kind
     assert is_private(address) is (kind != "public")
 
 
-def test_family():
+def test_family() -> None:
     assert (family("127.0.0.1"), family("::1")) == ("ipv4", "ipv6")

@@ -9,20 +9,21 @@ from pathlib import Path
 import pytest
 
 from runner.context import Context, ProxySetting
+from runner.kinds.base import StepOutcome
 from runner.kinds.steps import clock
 from runner.model import Step
 from runner.results import Status
 from tests.peers.date_server import date_server
 
 
-def run_clock(port: int, bundle: str | None, **params: object):
+def run_clock(port: int, bundle: str | None, **params: object) -> StepOutcome:
     step = Step(id="clock", kind="clock", params={"host": "127.0.0.1", "port": port, **params})
     context = Context(ca_bundle=bundle, timeout_override=5)
     (outcome,) = asyncio.run(clock.run(step, context))
     return outcome
 
 
-def test_clock_in_sync_passes(tmp_path) -> None:
+def test_clock_in_sync_passes(tmp_path: Path) -> None:
     with date_server(tmp_path, skew=0) as (port, bundle):
         outcome = run_clock(port, bundle)
     assert (outcome.status, outcome.reason) == (Status.PASS, "ok")
@@ -30,7 +31,7 @@ def test_clock_in_sync_passes(tmp_path) -> None:
     assert outcome.command.startswith("curl -sI https://127.0.0.1:")
 
 
-def test_clock_minutes_behind_the_server_fails(tmp_path) -> None:
+def test_clock_minutes_behind_the_server_fails(tmp_path: Path) -> None:
     with date_server(tmp_path, skew=600) as (port, bundle):
         outcome = run_clock(port, bundle)
     assert (outcome.status, outcome.reason) == (Status.FAIL, "clock-skew")
@@ -38,27 +39,27 @@ def test_clock_minutes_behind_the_server_fails(tmp_path) -> None:
     assert "behind" in outcome.detail
 
 
-def test_clock_a_little_ahead_warns(tmp_path) -> None:
+def test_clock_a_little_ahead_warns(tmp_path: Path) -> None:
     with date_server(tmp_path, skew=-200) as (port, bundle):
         outcome = run_clock(port, bundle)
     assert (outcome.status, outcome.reason) == (Status.WARN, "clock-skew")
     assert "ahead of" in outcome.detail
 
 
-def test_thresholds_come_from_the_plan(tmp_path) -> None:
+def test_thresholds_come_from_the_plan(tmp_path: Path) -> None:
     with date_server(tmp_path, skew=200) as (port, bundle):
         outcome = run_clock(port, bundle, warn_after=1000, fail_after=2000)
     assert outcome.status is Status.PASS
 
 
-def test_untrusted_certificate_is_not_judged(tmp_path) -> None:
+def test_untrusted_certificate_is_not_judged(tmp_path: Path) -> None:
     with date_server(tmp_path, skew=0) as (port, _bundle):
         outcome = run_clock(port, None)  # system trust store: the test CA is unknown
     assert (outcome.status, outcome.reason) == (Status.WARN, "http-error")
     assert "clock not checked" in outcome.detail
 
 
-def test_missing_date_header(tmp_path) -> None:
+def test_missing_date_header(tmp_path: Path) -> None:
     with date_server(tmp_path, skew=0, send_date=False) as (port, bundle):
         outcome = run_clock(port, bundle)
     assert (outcome.status, outcome.reason) == (Status.WARN, "http-error")

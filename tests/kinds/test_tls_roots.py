@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from runner.context import Context
+from runner.kinds.base import StepOutcome
 from runner.kinds.steps import tls_config, tls_roots
 from runner.machine.system import RecordedSystem
 from runner.model import Step
@@ -37,7 +38,7 @@ def root_pem(common_name: str) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
-def run_tls(system: RecordedSystem, bundle: str, **params: object) -> dict[str, object]:
+def run_tls(system: RecordedSystem, bundle: str, **params: object) -> dict[str, StepOutcome]:
     step = Step(id="tls", kind="tls-config", params=params)
     outcomes = asyncio.run(tls_config.run(step, Context(system=system, ca_bundle=bundle)))
     return {o.check: o for o in outcomes}

@@ -19,7 +19,7 @@ from tests.peers.hostile import FORGED, certificate
         _ASN1Type.IA5String,
     ],
 )
-def test_names_decoded_by_string_type(asn1):
+def test_names_decoded_by_string_type(asn1: _ASN1Type) -> None:
     text = (
         "Contoso Root" if asn1 in (_ASN1Type.PrintableString, _ASN1Type.IA5String) else "Cöntoso 根"
     )
@@ -30,7 +30,7 @@ def test_names_decoded_by_string_type(asn1):
     assert "DNS:a.test" in info["san"]
 
 
-def test_label_escapes_and_cuts_names_but_facts_keep_them():
+def test_label_escapes_and_cuts_names_but_facts_keep_them() -> None:
     _, der = certificate(["a.test"], names=FORGED)
     info = x509.describe(der)
     assert info["subject"]["CN"] == FORGED

@@ -17,15 +17,28 @@ from runner.machine import imds
 from tests.helpers.plans import load_plan
 
 
+class _ImdsServer(ThreadingHTTPServer):
+    """The test's IMDS: the answer to give, the requests seen, and a release for a hang."""
+
+    def __init__(self, reply: tuple[int, bytes, str]) -> None:
+        super().__init__(("127.0.0.1", 0), _Imds)
+        self.daemon_threads = True
+        self.seen: list[tuple[str, str | None]] = []
+        self.reply = reply
+        self.release = threading.Event()
+
+
 class _Imds(BaseHTTPRequestHandler):
     """Answers like IMDS's location endpoint; the test sets the answer on the server."""
 
+    server: _ImdsServer
+
     def do_GET(self) -> None:
         server = self.server
-        server.seen.append((self.path, self.headers.get("Metadata")))  # type: ignore[attr-defined]
-        status, body, location = server.reply  # type: ignore[attr-defined]
+        server.seen.append((self.path, self.headers.get("Metadata")))
+        status, body, location = server.reply
         if status == 0:  # hang: never answer within the client's timeout
-            server.release.wait(10)  # type: ignore[attr-defined]
+            server.release.wait(10)
             return
         self.send_response(status)
         if location:
@@ -41,18 +54,14 @@ class _Imds(BaseHTTPRequestHandler):
 @contextmanager
 def fake_imds(
     status: int = 200, body: bytes = b'{"location": "japaneast"}', location: str = ""
-) -> Iterator:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Imds)
-    server.daemon_threads = True
-    server.seen = []  # type: ignore[attr-defined]
-    server.reply = (status, body, location)  # type: ignore[attr-defined]
-    server.release = threading.Event()  # type: ignore[attr-defined]
+) -> Iterator[_ImdsServer]:
+    server = _ImdsServer((status, body, location))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield server
     finally:
-        server.release.set()  # type: ignore[attr-defined]
+        server.release.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
@@ -78,9 +87,7 @@ def test_azure_vm_gets_its_region_with_the_metadata_header(azure_tag: Path) -> N
     with fake_imds(body=_compute("JapanEast\n")) as server:
         region = imds.azure_vm_region(azure_tag, _url(server), timeout=5)
     assert region == "japaneast"
-    assert server.seen == [  # type: ignore[attr-defined]
-        ("/metadata/instance/compute?api-version=2021-02-01", "true")
-    ]
+    assert server.seen == [("/metadata/instance/compute?api-version=2021-02-01", "true")]
 
 
 @pytest.mark.parametrize("tag", ["None", "", "Default string", "7783-7084-3265-9085-8269-3286-78"])
@@ -89,13 +96,13 @@ def test_other_machines_never_contact_imds(tmp_path: Path, tag: str) -> None:
     path.write_text(tag, encoding="ascii")
     with fake_imds() as server:
         assert imds.azure_vm_region(path, _url(server), timeout=5) is None
-    assert server.seen == []  # type: ignore[attr-defined]
+    assert server.seen == []
 
 
 def test_missing_dmi_file_means_not_azure(tmp_path: Path) -> None:
     with fake_imds() as server:
         assert imds.azure_vm_region(tmp_path / "absent", _url(server), timeout=5) is None
-    assert server.seen == []  # type: ignore[attr-defined]
+    assert server.seen == []
 
 
 def test_proxy_environment_is_ignored(azure_tag: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,7 +129,7 @@ def test_odd_answers_give_no_region(
 ) -> None:
     with fake_imds(status, body, location) as server:
         assert imds.azure_vm_region(azure_tag, _url(server), timeout=5) is None
-        assert len(server.seen) == 1  # type: ignore[attr-defined]
+        assert len(server.seen) == 1
 
 
 def test_silent_imds_times_out(azure_tag: Path) -> None:
@@ -147,7 +154,7 @@ def test_provider_is_registered_and_reads_the_module_paths(
         assert provider() == "uksouth"
         monkeypatch.setattr(imds, "DMI_ASSET_TAG_PATH", azure_tag.parent / "absent")
         assert provider() is None
-    assert len(server.seen) == 1  # type: ignore[attr-defined]
+    assert len(server.seen) == 1
 
 
 def test_a2a_source_region_defaults_to_the_vm_region(
@@ -171,7 +178,7 @@ def test_given_source_region_wins_and_imds_is_not_asked(
         variables = ["source_region=uksouth", "target_region=ukwest"]
         plan = load_plan("a2a", variables=variables, use_providers=True)
     assert plan.variables["source_region"] == "uksouth"
-    assert server.seen == []  # type: ignore[attr-defined]
+    assert server.seen == []
 
 
 def test_off_azure_the_region_must_be_given(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,7 +186,7 @@ def test_off_azure_the_region_must_be_given(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setattr(imds, "IMDS_COMPUTE_URL", _url(server))
         with pytest.raises(PlanError, match="source_region"):
             load_plan("a2a", variables=["target_region=japanwest"], use_providers=True)
-    assert server.seen == []  # type: ignore[attr-defined]
+    assert server.seen == []
 
 
 FULL_COMPUTE = {
@@ -211,7 +218,7 @@ def test_identity_and_region_share_one_imds_request(
         "region": "westeurope",
     }
     assert identity["os"].startswith("Ubuntu")
-    assert len(server.seen) == 1  # type: ignore[attr-defined]
+    assert len(server.seen) == 1
 
 
 def test_identity_drops_values_that_are_not_plain_names(azure_tag: Path) -> None:
@@ -232,4 +239,4 @@ def test_identity_off_azure_asks_nothing(monkeypatch: pytest.MonkeyPatch) -> Non
         identity = machine_identity(machines.linux())
     assert identity["azure"] is None
     assert identity["hostname"]
-    assert server.seen == []  # type: ignore[attr-defined]
+    assert server.seen == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from pathlib import Path
 
 import runner
 from runner.machine import windows_registry
@@ -46,7 +47,7 @@ def test_command_timeout_is_enforced() -> None:
     assert result.describe() == "timed out"
 
 
-def test_read_file(tmp_path) -> None:
+def test_read_file(tmp_path: Path) -> None:
     path = tmp_path / "f.txt"
     path.write_text("hello\n", encoding="utf-8")
     system = LocalSystem()

@@ -35,7 +35,9 @@ def run(plan: Path, *extra: str) -> int:
     return cli.main(["run", str(plan), "--no-proxy", "-q", *extra])
 
 
-def test_json_on_a_fifo_is_refused_and_the_fifo_stays(plan: Path, tmp_path: Path, capsys) -> None:
+def test_json_on_a_fifo_is_refused_and_the_fifo_stays(
+    plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     assert run(plan, "--json", str(fifo)) == 2
@@ -44,14 +46,18 @@ def test_json_on_a_fifo_is_refused_and_the_fifo_stays(plan: Path, tmp_path: Path
     assert not (tmp_path / "fixed.log").exists()  # refused before anything ran
 
 
-def test_log_on_a_fifo_is_refused_not_blocking(plan: Path, tmp_path: Path, capsys) -> None:
+def test_log_on_a_fifo_is_refused_not_blocking(
+    plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     assert run(plan, "--log", str(fifo)) == 2
     assert f"--log '{fifo}': not a regular file" in capsys.readouterr().err
 
 
-def test_json_on_a_directory_or_long_name_is_exit_2(plan: Path, tmp_path: Path, capsys) -> None:
+def test_json_on_a_directory_or_long_name_is_exit_2(
+    plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(plan, "--json", str(tmp_path)) == 2
     assert "is a directory" in capsys.readouterr().err
     assert run(plan, "--json", "x" * 256 + ".json") == 2
@@ -74,7 +80,9 @@ def test_json_symlink_is_written_through(plan: Path, tmp_path: Path) -> None:
     assert json.loads(target.read_text())["summary"]["verdict"] == "pass"
 
 
-def test_outputs_that_are_inputs_are_refused(plan: Path, tmp_path: Path, capsys) -> None:
+def test_outputs_that_are_inputs_are_refused(
+    plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     original = plan.read_text()
     varfile = tmp_path / "vars.yaml"
     varfile.write_text("token: abc\n")
@@ -140,7 +148,7 @@ def test_unwritable_current_directory_falls_back_and_says_where(tmp_path: Path) 
     assert (spare / "fixed.log").read_text().rstrip().endswith("Script Completed")
 
 
-def test_unwritable_output_dir_is_exit_2(plan: Path, capsys) -> None:
+def test_unwritable_output_dir_is_exit_2(plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(plan, "--output-dir", "/proc") == 2
     assert "--output-dir '/proc': cannot write in '/proc'" in capsys.readouterr().err
 
@@ -204,7 +212,9 @@ def test_json_to_the_console_is_written_in_place(plan: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("pattern", ["..", "a\\0b.log", "n" * 300])
-def test_a_bad_plan_log_pattern_is_about_the_plan(tmp_path: Path, pattern: str, capsys) -> None:
+def test_a_bad_plan_log_pattern_is_about_the_plan(
+    tmp_path: Path, pattern: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(e2e.plan_text([], STEPS) + f'log:\n  linux: "{pattern}"\n')
     assert cli.main(["run", str(plan), "--no-proxy", "-q"]) == 2
@@ -240,7 +250,9 @@ def test_a_json_report_that_cannot_be_written_does_not_stop_the_log(tmp_path: Pa
     assert log.read_text().rstrip().endswith("Script Completed")
 
 
-def test_an_output_on_a_parent_plan_is_refused(plan: Path, tmp_path: Path, capsys) -> None:
+def test_an_output_on_a_parent_plan_is_refused(
+    plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     parent = tmp_path / "parent.yaml"
     parent.write_text(plan.read_text().replace("name: e2e", "name: parent"))
     child = tmp_path / "child.yaml"

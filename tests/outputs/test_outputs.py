@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -21,11 +23,11 @@ SCHEMA = json.loads((schemas_dir() / "report.schema.json").read_text())
 
 
 class _Tty(io.StringIO):
-    def isatty(self):
+    def isatty(self) -> bool:
         return True
 
 
-def _report(interrupted=False):
+def _report(interrupted: bool = False) -> RunReport:
     plan = plan_of()
     route = Route(kind="proxy", proxy="http://u:***@p:3128", source="env", why="HTTPS_PROXY")
     results = (
@@ -65,14 +67,14 @@ def _report(interrupted=False):
     )
 
 
-def test_color_only_on_a_terminal_without_no_color():
+def test_color_only_on_a_terminal_without_no_color() -> None:
     assert use_color(_Tty(), environ={})
     assert not use_color(io.StringIO(), environ={})
     assert not use_color(_Tty(), environ={"NO_COLOR": "1"})
     assert not use_color(_Tty(), no_color=True, environ={})
 
 
-def _print(report, **kw):
+def _print(report: RunReport, **kw: Any) -> str:
     out = io.StringIO()
     sink = ConsoleSink(out, redactor=Redactor(["sekret-value"]), **kw)
     sink.started(report.info)
@@ -82,7 +84,7 @@ def _print(report, **kw):
     return out.getvalue()
 
 
-def test_console_lines_table_and_verdict():
+def test_console_lines_table_and_verdict() -> None:
     text = _print(_report())
     assert "FAIL  proxy  blob (x.blob.core.windows.net:443) proxy http://u:***@p:3128 (env)" in text
     assert "sig=***" in text and "abcdef" not in text
@@ -92,7 +94,7 @@ def test_console_lines_table_and_verdict():
     assert "VERDICT: FAIL" in text
 
 
-def test_quiet_verbose_and_color():
+def test_quiet_verbose_and_color() -> None:
     quiet = _print(_report(interrupted=True), quiet=True)
     assert "FAIL  proxy" not in quiet and "VERDICT: INTERRUPTED" in quiet
     assert "fail:proxy-denied" not in quiet  # no table
@@ -104,7 +106,7 @@ def test_quiet_verbose_and_color():
     assert "\033[31mFAIL \033[0m" in colored
 
 
-def test_report_is_masked_and_valid():
+def test_report_is_masked_and_valid() -> None:
     document = build_report(_report(), Redactor(["sekret-value"]))
     jsonschema.Draft202012Validator(SCHEMA).validate(document)
     text = json.dumps(document)
@@ -123,7 +125,7 @@ def test_report_is_masked_and_valid():
     }
 
 
-def test_atomic_write_replaces_whole_files(tmp_path):
+def test_atomic_write_replaces_whole_files(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     target.write_text("old")
     write_atomic(target, "new content\n")
@@ -136,11 +138,11 @@ def test_atomic_write_replaces_whole_files(tmp_path):
     assert document["interrupted"] is True
 
 
-def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
+def test_failed_write_keeps_the_old_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "report.json"
     target.write_text("previous")
 
-    def broken_replace(src, dst):
+    def broken_replace(src: object, dst: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr("runner.outputs.json_report.os.replace", broken_replace)
@@ -151,11 +153,11 @@ def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
 
 
 class _Closed(io.StringIO):
-    def write(self, text):
+    def write(self, text: str) -> int:
         raise BrokenPipeError
 
 
-def test_console_stops_quietly_when_its_stream_goes_away():
+def test_console_stops_quietly_when_its_stream_goes_away() -> None:
     sink = ConsoleSink(_Closed())
     report = _report()
     sink.started(report.info)

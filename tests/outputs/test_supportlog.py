@@ -6,6 +6,8 @@ import dataclasses
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from runner.outputs.supportlog.sink import SupportLog, log_name, log_path
 from runner.redact import Redactor
 from runner.results import CheckResult, Status
@@ -133,7 +135,7 @@ def test_no_secret_reaches_the_log(tmp_path: Path) -> None:
         assert b"sig=***" in data
 
 
-def test_unwritable_log_does_not_raise(tmp_path: Path, capsys) -> None:
+def test_unwritable_log_does_not_raise(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     log = SupportLog(blocker / "sub" / "log.txt", Redactor())

@@ -31,7 +31,9 @@ def validate(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("value", [".nan", ".NaN", ".inf", "-.inf", "+.Inf"])
-def test_non_finite_numbers_are_refused(tmp_path: Path, capsys, value: str) -> None:
+def test_non_finite_numbers_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
     for text in (plan_text(deadline=value), plan_text(timeout=value)):
         plan = write(tmp_path / "p.yaml", text)
         code, err = validate(capsys, str(plan))
@@ -40,14 +42,18 @@ def test_non_finite_numbers_are_refused(tmp_path: Path, capsys, value: str) -> N
         assert f"{plan}:" in err  # located: FILE:LINE:COL
 
 
-def test_sexagesimal_is_not_ninety_seconds(tmp_path: Path, capsys) -> None:
+def test_sexagesimal_is_not_ninety_seconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = write(tmp_path / "p.yaml", plan_text(timeout="1:30"))
     code, err = validate(capsys, str(plan))
     assert code == 2
     assert "\"1:30\" is not of type 'number'" in err
 
 
-def test_a_huge_integer_is_a_located_error(tmp_path: Path, capsys) -> None:
+def test_a_huge_integer_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = write(tmp_path / "p.yaml", plan_text(deadline="9" * 5000))
     code, err = validate(capsys, str(plan))
     assert code == 2
@@ -55,7 +61,9 @@ def test_a_huge_integer_is_a_located_error(tmp_path: Path, capsys) -> None:
     assert "internal error" not in err
 
 
-def test_yes_in_a_var_file_stays_the_string_yes(tmp_path: Path, capsys) -> None:
+def test_yes_in_a_var_file_stays_the_string_yes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = write(tmp_path / "p.yaml", plan_text())
     values = write(tmp_path / "v.yaml", "sas_url: yes\nconnection: on\nstorage_key: 0123\n")
     code = cli.main(["show", str(plan), "--var-file", str(values), "--format", "json"])
@@ -65,7 +73,9 @@ def test_yes_in_a_var_file_stays_the_string_yes(tmp_path: Path, capsys) -> None:
     assert variables["storage_key"] == "0123"  # YAML 1.1: 83
 
 
-def test_extends_through_a_symlink_loop_is_exit_2(tmp_path: Path, capsys) -> None:
+def test_extends_through_a_symlink_loop_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
     (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
     child = plan_text().replace("defaults:", "extends: ./loop1\ndefaults:", 1)
@@ -85,7 +95,9 @@ def test_a_fifo_as_plan_or_var_file_is_refused_not_read(tmp_path: Path) -> None:
         assert b"pipe: cannot read: not a regular file" in done.stdout + done.stderr
 
 
-def test_a_chain_naming_a_stage_twice_is_refused(tmp_path: Path, capsys) -> None:
+def test_a_chain_naming_a_stage_twice_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = plan_text().replace(
         "  routes: [default]\n", "  routes: [default]\n  chain: [dns, tcp, tcp]\n"
     )

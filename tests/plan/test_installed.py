@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -18,11 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _has_build_backend() -> bool:
-    try:
-        import hatchling  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("hatchling") is not None
 
 
 def _source_copy(tmp_path: Path) -> Path:

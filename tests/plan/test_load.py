@@ -9,6 +9,7 @@ from loguru import logger
 
 from runner import registry
 from runner.errors import PlanError
+from runner.model import Endpoint, Plan
 from runner.plan.substitution import skip_code
 from tests.helpers.plans import DATA, USES_TEST_KINDS, load_plan
 
@@ -18,7 +19,7 @@ GOOD = DATA / "good"
 FULL = str(GOOD / "full.yaml")
 
 
-def _by_id(plan):
+def _by_id(plan: Plan) -> dict[str, Endpoint]:
     return {endpoint.id: endpoint for endpoint in plan.endpoints}
 
 

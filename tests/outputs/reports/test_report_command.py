@@ -14,7 +14,7 @@ import pytest
 
 from runner import cli
 from runner.outputs.reports import fleet as fleet_model
-from runner.outputs.reports.load import read
+from runner.outputs.reports.load import Report, read
 from tests.outputs.reports.conftest import BAD_INPUTS, Fleet, write_bad
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -29,7 +29,7 @@ def report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, st
 def normalized(text: str, fleet: Fleet) -> str:
     doc = read(fleet.healthy)
     assert isinstance(doc, dict)
-    machine = fleet_model.machine_line(fleet_model.Report("", "", doc))
+    machine = fleet_model.machine_line(Report("", "", doc))
     label = f"asrcheck report: {doc['machine']['hostname']}\n"
     text = text.replace(machine, "MACHINE").replace(label, "asrcheck report: HOST\n")
     return text.replace(str(fleet.root), "ROOT")
@@ -39,7 +39,9 @@ def normalized(text: str, fleet: Fleet) -> str:
     ("name", "args"),
     [("fleet.txt", ["--format", "text"]), ("fleet.md", ["--format", "markdown"])],
 )
-def test_fleet_goldens(fleet: Fleet, capsys, name: str, args: list[str]) -> None:
+def test_fleet_goldens(
+    fleet: Fleet, capsys: pytest.CaptureFixture[str], name: str, args: list[str]
+) -> None:
     code, out, _ = report(capsys, str(fleet.root / "results"), *args)
     assert code == 1
     text = normalized(out, fleet)
@@ -48,7 +50,7 @@ def test_fleet_goldens(fleet: Fleet, capsys, name: str, args: list[str]) -> None
     assert text == (GOLDEN / name).read_text(encoding="utf-8")
 
 
-def test_single_markdown_golden(fleet: Fleet, capsys) -> None:
+def test_single_markdown_golden(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = report(capsys, str(fleet.broken), "--format", "markdown")
     assert code == 1
     text = normalized(out, fleet)
@@ -57,7 +59,7 @@ def test_single_markdown_golden(fleet: Fleet, capsys) -> None:
     assert text == (GOLDEN / "single.md").read_text(encoding="utf-8")
 
 
-def test_healthy_alone_exits_0(fleet: Fleet, capsys) -> None:
+def test_healthy_alone_exits_0(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = report(capsys, str(fleet.healthy))
     assert code == 0
     assert "Verdict: PASS" in out and "Failures: none" in out
@@ -87,7 +89,9 @@ class _Cells(HTMLParser):
             self.texts[-1] += data
 
 
-def test_html_fleet_shows_the_failures_and_escapes_peer_text(fleet: Fleet, tmp_path, capsys):
+def test_html_fleet_shows_the_failures_and_escapes_peer_text(
+    fleet: Fleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = json.loads(fleet.broken.read_text())
     hostile = "<script>alert(1)</script>\x1b[2J"
     for result in doc["results"]:
@@ -112,7 +116,7 @@ def test_html_fleet_shows_the_failures_and_escapes_peer_text(fleet: Fleet, tmp_p
     assert "@media print" in page
 
 
-def test_csv_one_row_per_result(fleet: Fleet, capsys) -> None:
+def test_csv_one_row_per_result(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = report(capsys, str(fleet.root / "results"), "--format", "csv")
     assert code == 1
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -125,7 +129,7 @@ def test_csv_one_row_per_result(fleet: Fleet, capsys) -> None:
     assert ("broken-1", "fail") in store and ("broken-2", "fail") in store
 
 
-def test_junit_structure(fleet: Fleet, capsys) -> None:
+def test_junit_structure(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = report(capsys, str(fleet.root / "results"), "--format", "junit")
     assert code == 1
     root = ET.fromstring(out)
@@ -147,7 +151,7 @@ def test_junit_structure(fleet: Fleet, capsys) -> None:
 
 @pytest.mark.parametrize(("content", "why"), BAD_INPUTS)
 def test_bad_inputs_exit_2_and_the_others_are_still_shown(
-    fleet: Fleet, tmp_path, capsys, content: str | None, why: str
+    fleet: Fleet, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, why: str
 ) -> None:
     bad = write_bad(tmp_path / "bad.json", content, fleet.healthy)
     code, out, err = report(capsys, str(bad), str(fleet.healthy))
@@ -156,7 +160,7 @@ def test_bad_inputs_exit_2_and_the_others_are_still_shown(
     assert "Verdict: PASS" in out
 
 
-def test_no_usable_report_exits_2(tmp_path, capsys) -> None:
+def test_no_usable_report_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "absent.json"
     code, out, err = report(capsys, str(missing))
     assert code == 2 and out == ""
