@@ -46,10 +46,13 @@ class Asrcheck:
 
     def show(self, plan: str, plan_args: Sequence[str]) -> dict[str, Any]:
         """The resolved plan in the shape of `asrcheck show --format json` (the parts used)."""
+        from runner.commands import _plan_args
         from runner.plan.load import load_plan
 
         variables = [plan_args[i + 1] for i, arg in enumerate(plan_args) if arg == "--var"]
-        resolved = load_plan(plan, variables=variables)
+        resolved = load_plan(
+            plan, kinds=_plan_args.kinds(), providers=_plan_args.providers(), variables=variables
+        )
         return {
             "endpoints": [
                 {"host": e.host, "enabled": e.enabled, "timeout": e.timeout}

@@ -127,6 +127,35 @@ def test_the_walker_sees_a_wrong_import(tmp_path: Path, monkeypatch: pytest.Monk
     ]
 
 
+def borrowed_test_code(root: Path) -> list[str]:
+    """Imports of a conftest or a test module: what tests share lives in tests/helpers."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for line, name in _imports(path):
+            last = name.rsplit(".", 1)[-1]
+            if last == "conftest" or last.startswith("test_"):
+                found.append(f"{path.relative_to(ROOT)}:{line}: imports {name}")
+    return sorted(set(found))
+
+
+def test_tests_share_code_through_helpers_only() -> None:
+    assert borrowed_test_code(ROOT / "tests") == []
+
+
+def test_the_walker_sees_borrowed_test_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tests = tmp_path / "tests" / "cli"
+    tests.mkdir(parents=True)
+    (tests / "test_a.py").write_text("from .conftest import peer\n")
+    (tests / "test_b.py").write_text("from tests.cli.test_a import run\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert borrowed_test_code(tmp_path / "tests") == [
+        "tests/cli/test_a.py:1: imports tests.cli.conftest",
+        "tests/cli/test_b.py:1: imports tests.cli.test_a",
+    ]
+
+
 def test_validate_imports_no_stage_and_no_imds() -> None:
     """`asrcheck validate` names the kinds and providers without importing them."""
     code = (

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.bundle.conftest import build, interpreters
 from tests.helpers import e2e
+from tests.helpers.bundle import build, interpreters
 from tests.peers.dns import DnsServer
 from tests.peers.tls import HttpBehaviour, Pki, TlsServer
 

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from runner import cli
+from tests.builtin_plans.loopback import PROXY_ENV, AzureLikePki, Peers, child_plan
 from tests.builtin_plans.showplan import EXPECTED, var_args
-from tests.builtin_plans.test_e2e import PROXY_ENV, AzureLikePki, Peers, child_plan
 from tests.peers.dns import DnsServer
 from tests.peers.tls import HttpBehaviour, TlsServer
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from runner import __version__
-
-from .conftest import ROOT, Bundle, build
+from tests.helpers.bundle import ROOT, Bundle, build
 
 PLANS = sorted(path.stem for path in (ROOT / "plans").glob("*.yaml"))
 COMPILED = (".so", ".pyd", ".dll", ".dylib")

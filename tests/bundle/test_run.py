@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT, Bundle, interpreters
+from tests.helpers.bundle import ROOT, Bundle, interpreters
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ import signal
 import subprocess
 from pathlib import Path
 
-from tests.cli.test_signals_e2e import wait_for_output
 from tests.helpers import e2e
+from tests.helpers.children import wait_for_output
 from tests.peers.dns import DnsServer
 from tests.peers.tcp import Blackhole
 

@@ -25,8 +25,8 @@ import jsonschema
 import pytest
 
 from runner.resources import schemas_dir
-from tests.cli.test_signals_e2e import SEED_ENV, signal_after
 from tests.helpers import e2e
+from tests.helpers.children import SEED_ENV, signal_after
 from tests.peers.tcp import refusing_port
 
 ENDPOINTS = 150

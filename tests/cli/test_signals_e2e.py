@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-import select
 import signal
 import subprocess
 import time
@@ -27,13 +26,12 @@ import pytest
 
 from runner.resources import schemas_dir
 from tests.helpers import e2e
+from tests.helpers.children import SEED_ENV, signal_after, wait_for_output
 from tests.peers.dns import DnsServer
 from tests.peers.tcp import Blackhole, refusing_port
 from tests.peers.tls import Pki, TlsServer
 
 RUNS_PER_SIGNAL = 10
-#: Environment variable that replays a failed run's random delays (its seed is printed).
-SEED_ENV = "ASRCHECK_TEST_SEED"
 #: Seconds every stage of the long runs may take: the runs only end when stopped.
 STAGE_TIMEOUT_S = 60
 #: Far below the stage timeouts: only a prompt stop ends within it, also when the runs
@@ -51,22 +49,6 @@ STEPS = """  - id: machine
     kind: tls-config
 """
 SCHEMA = json.loads((schemas_dir() / "report.schema.json").read_text(encoding="utf-8"))
-
-
-def wait_for_output(child: subprocess.Popen[bytes], marker: bytes, timeout: float) -> bytes:
-    """Reads the child's stdout (raw) until `marker` shows up; fails after `timeout`."""
-    assert child.stdout is not None
-    seen = b""
-    end = time.monotonic() + timeout
-    while marker not in seen:
-        left = end - time.monotonic()
-        assert left > 0, f"no {marker!r} in {seen!r}"
-        ready, _, _ = select.select([child.stdout], [], [], left)
-        if ready:
-            chunk = os.read(child.stdout.fileno(), 65536)
-            assert chunk, f"child ended early: {seen!r}"
-            seen += chunk
-    return seen
 
 
 @pytest.fixture(scope="module")
@@ -96,37 +78,6 @@ def start(argv: list[str], out: Path) -> subprocess.Popen[bytes]:
     full = e2e.command([*argv, "--output-dir", str(out), "--json", str(out / "report.json")])
     env = e2e.child_env({"PYTHONFAULTHANDLER": "1"})  # SIGABRT dumps every thread's stack
     return subprocess.Popen(full, cwd=out, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def stacks_of_stuck(child: subprocess.Popen[bytes]) -> str:
-    """The Python stacks of a child that did not exit (for the failure message)."""
-    child.send_signal(signal.SIGABRT)
-    try:
-        _, err = child.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        _, err = child.communicate()
-    return err.decode("utf-8", "replace")[-8000:]
-
-
-def signal_after(
-    child: subprocess.Popen[bytes], marker: bytes, delay: float, signum: int, bound: float
-) -> bytes:
-    """Sends `signum` `delay` seconds after `marker` is on the child's stdout; its stderr
-    once it has exited (a failure, with its stacks, when that takes over `bound` seconds)."""
-    try:
-        wait_for_output(child, marker, timeout=60)
-        time.sleep(delay)
-        child.send_signal(signum)
-        try:
-            _, err = child.communicate(timeout=bound)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"no exit {bound}s after the signal:\n{stacks_of_stuck(child)}")
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.communicate()
-    return err
 
 
 def interrupt_once(argv: list[str], out: Path, signum: int, delay: float) -> None:

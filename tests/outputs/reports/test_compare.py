@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from runner import cli
-from tests.outputs.reports.conftest import BAD_INPUTS, SECRET, Fleet, Runs, write_bad
+from tests.helpers.reports import BAD_INPUTS, SECRET, Fleet, Runs, write_bad
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -15,7 +15,7 @@ import pytest
 from runner import cli
 from runner.outputs.reports import fleet as fleet_model
 from runner.outputs.reports.load import Report, read
-from tests.outputs.reports.conftest import BAD_INPUTS, Fleet, write_bad
+from tests.helpers.reports import BAD_INPUTS, Fleet, write_bad
 
 GOLDEN = Path(__file__).parent / "golden"
 
