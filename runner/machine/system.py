@@ -90,7 +90,13 @@ def _decode(data: bytes) -> str:
 
 
 class LocalSystem:
-    """The machine this process runs on."""
+    """The machine this process runs on; files under `root` when given (a test's own tree)."""
+
+    def __init__(self, root: str = "") -> None:
+        self.root = root
+
+    def _path(self, path: str) -> str:
+        return os.path.join(self.root, path.lstrip("/\\")) if self.root else path
 
     def platform(self) -> str:
         if sys.platform == "win32":
@@ -134,14 +140,14 @@ class LocalSystem:
 
     def read_file(self, path: str) -> str | None:
         try:
-            with open(path, "rb") as handle:
+            with open(self._path(path), "rb") as handle:
                 return _decode(handle.read(4 * 1024 * 1024))
         except OSError:
             return None
 
     def list_dir(self, path: str) -> list[str] | None:
         try:
-            return sorted(os.listdir(path))
+            return sorted(os.listdir(self._path(path)))
         except OSError:
             return None
 

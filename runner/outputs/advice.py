@@ -66,24 +66,45 @@ def reason_line(reason: str) -> str:
     return f"reason: {reason}" + (f" - {meaning}" if meaning else "")
 
 
-def _hint_lines(result: CheckResult) -> list[str]:
-    return [" ".join(line.split()) for line in result.hint.splitlines() if line.strip()]
+#: How a hint line names the ASR error codes a failure causes (runner/engine/jobs.py).
+CODES = "ASR error codes this causes: "
+#: How a hint line starts that tells what is uncertain rather than what to do.
+NOTE = "Note: "
 
 
-def shared_hints(results: Sequence[CheckResult]) -> list[str]:
+def _hint_lines(result: CheckResult, notes: bool = True) -> list[str]:
+    lines = [" ".join(line.split()) for line in result.hint.splitlines() if line.strip()]
+    return lines if notes else [line for line in lines if not line.startswith(NOTE)]
+
+
+def shared_hints(results: Sequence[CheckResult], notes: bool = True) -> list[str]:
     """Advice lines once each: lines every result carries as they are, the others prefixed
-    with the names of the results that carry them."""
+    with the names of the results that carry them; the ASR error codes in one line.
+    `notes=False` leaves out the notes on what is uncertain (the console)."""
     owners: dict[str, list[str]] = {}
     for r in results:
-        for line in _hint_lines(r):
+        for line in _hint_lines(r, notes):
             names = owners.setdefault(line, [])
             if subject_name(r) not in names:
                 names.append(subject_name(r))
     everyone = {subject_name(r) for r in results}
-    return [
+    codes = {line: names for line, names in owners.items() if line.startswith(CODES)}
+    lines = [
         line if set(names) == everyone else f"{', '.join(names)}: {line}"
         for line, names in owners.items()
+        if line not in codes or len(codes) == 1
     ]
+    if len(codes) > 1:
+        lines.append(_codes_line(codes))
+    return lines
+
+
+def _codes_line(owners: dict[str, list[str]]) -> str:
+    """`ASR error codes this causes: entra-id 151196; asr-source, asr-target 151197, 151037.`"""
+    parts = [
+        f"{', '.join(names)} {line[len(CODES) :].rstrip('.')}" for line, names in owners.items()
+    ]
+    return f"{CODES}{'; '.join(parts)}."
 
 
 def _bullets(lines: Sequence[str], width: int, indent: str) -> list[str]:
@@ -112,12 +133,16 @@ def _commands(results: Sequence[CheckResult]) -> list[str]:
 
 
 def advice_lines(
-    results: Sequence[CheckResult], width: int = 0, indent: str = "", all_commands: bool = False
+    results: Sequence[CheckResult],
+    width: int = 0,
+    indent: str = "",
+    all_commands: bool = False,
+    notes: bool = True,
 ) -> list[str]:
     """The advice for one cause: reason and meaning, what to do (one bullet per line, wrapped
     to `width` when it is not 0) and the manual command (the first, unless `all_commands`)."""
     lines = [f"{indent}{reason_line(results[0].reason)}"]
-    hints = shared_hints(results)
+    hints = shared_hints(results, notes)
     if hints:
         lines.append(f"{indent}what to do:")
         lines += _bullets(hints, width, indent + "  ")
@@ -125,12 +150,16 @@ def advice_lines(
     shown = commands if all_commands else commands[:1]
     lines += [f"{indent}{BY_HAND}: {command}" for command in shown]
     if len(commands) > len(shown):
-        lines[-1] += f" (and {len(commands) - len(shown)} more like it in the support log)"
+        lines[-1] += f" (+{len(commands) - len(shown)} more in the support log)"
     return lines
 
 
 def cause_lines(
-    cause: Cause, width: int = 0, indent: str = "", all_commands: bool = False
+    cause: Cause,
+    width: int = 0,
+    indent: str = "",
+    all_commands: bool = False,
+    notes: bool = True,
 ) -> list[str]:
     """One cause: the checks it affects, then its advice once."""
     count = len(cause.results)
@@ -147,7 +176,7 @@ def cause_lines(
         )
     else:
         lines = [head + affected]
-    return lines + advice_lines(cause.results, width, indent + "  ", all_commands)
+    return lines + advice_lines(cause.results, width, indent + "  ", all_commands, notes)
 
 
 def by_hand(results: Sequence[CheckResult]) -> list[CheckResult]:

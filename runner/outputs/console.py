@@ -99,9 +99,8 @@ class ConsoleSink:
         for line in _settings_lines(info.settings):
             self._print(line)
         wanted = sum(1 for e in plan.endpoints if e.enabled)
-        self._print(
-            f"Checking {wanted} endpoints and {len(plan.steps)} steps. Results as they finish:"
-        )
+        limits = _limits(info.settings)
+        self._print(f"Checking {wanted} endpoints and {len(plan.steps)} steps{limits}:")
 
     def _repeats_a_skip(self, result: CheckResult) -> bool:
         """True for the 2nd, 3rd... skip of one endpoint and route with the same reason, and
@@ -127,8 +126,15 @@ class ConsoleSink:
             return True
         return False
 
+    def _step_passed(self, result: CheckResult) -> bool:
+        """True for a step outcome with nothing to act on: the table lists it."""
+        quiet = result.status is Status.PASS or result.reason == "not-available"
+        return result.endpoint is None and quiet and not self.verbose
+
     def result(self, result: CheckResult) -> None:
         if self.quiet or self._section_off(result) or self._repeats_a_skip(result):
+            return
+        if self._step_passed(result):
             return
         word = self._paint(_COLORS[result.status], f"{result.status.value.upper():5}")
         folded = result.status is Status.SKIP and result.endpoint and result.reason != MANUAL
@@ -141,12 +147,17 @@ class ConsoleSink:
     def _causes(self, results: Sequence[CheckResult]) -> None:
         """Run-wide findings first, then each cause with its advice once."""
         down = dns_down(results)
-        if down:
+        if down:  # it heads the block of its cause (the DNS failures)
             self._print()
             self._print(self._paint(_COLORS[Status.FAIL], down))
-        for cause in advice.causes(results):
-            self._print()
-            for line in advice.cause_lines(cause, width=self.width):
+        for index, cause in enumerate(advice.causes(results)):
+            if down and cause.warning_only:  # most likely the same problem: one line
+                names = ", ".join(cause.names)
+                self._print(f"also {cause.reason}: {names}, likely from the same DNS problem")
+                continue
+            if index or not down:
+                self._print()
+            for line in advice.cause_lines(cause, width=self.width, notes=False):
                 self._print(line)
         manual = advice.by_hand_lines(results, width=self.width)
         if manual:
@@ -155,8 +166,6 @@ class ConsoleSink:
             self._print(line)
 
     def finished(self, report: RunReport) -> None:
-        if self._off:
-            self._print(f"off: {', '.join(self._off)}: --enable NAME to check them")
         if self.quiet:  # no table: one line per cause, then the verdict
             self._print()
             down = dns_down(report.results)
@@ -173,6 +182,8 @@ class ConsoleSink:
             self._print()
             for line in _table(report.results):
                 self._print(line)
+        if self._off:
+            self._print(f"off: {', '.join(self._off)}: --enable NAME to check them")
         counts = report.counts()
         shown = ", ".join(f"{counts[s.value]} {s.value}" for s in Status if counts[s.value])
         self._print(
@@ -224,9 +235,15 @@ def _settings_lines(settings: Mapping[str, object]) -> list[str]:
     return [
         f"Routes: {routes}",
         *_https_proxy_notes(settings),
-        f"DNS: {dns_text}; TLS trust: {settings.get('ca_bundle')}; stage timeout "
-        f"{settings.get('timeout')}s; deadline {settings.get('deadline')}s",
+        f"DNS: {dns_text}; TLS trust: {settings.get('ca_bundle')}",
     ]
+
+
+def _limits(settings: Mapping[str, object]) -> str:
+    """` (stage timeout 5s, deadline 90s)`, or "" without settings."""
+    if "timeout" not in settings:
+        return ""
+    return f" (stage timeout {settings.get('timeout')}s, deadline {settings.get('deadline')}s)"
 
 
 def _https_proxy_notes(settings: Mapping[str, object]) -> list[str]:

@@ -22,7 +22,7 @@ def dns_down(results: Sequence[CheckResult]) -> str | None:
         return None
     reasons = ", ".join(sorted({r.reason for r in lookups}))
     return (
-        f"No name resolved: all {len(lookups)} DNS lookups failed ({reasons}). Most likely "
-        "this machine's DNS cannot resolve public names (no internet access, or a DNS server "
-        "without forwarders): fix DNS first; the DNS failures above are this one problem."
+        f"No name resolved: all {len(lookups)} DNS lookups failed ({reasons}). This machine's "
+        "DNS cannot resolve public names: fix DNS first; the DNS failures above are this one "
+        "problem."
     )

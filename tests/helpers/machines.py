@@ -38,6 +38,22 @@ def windows() -> RecordedSystem:
     return recorded("windows")
 
 
+def windows_japanese() -> RecordedSystem:
+    """A Japanese Windows Server 2022 VM: ipconfig and netsh print Japanese; registry values
+    (adapter names in Japanese, DNS servers, gateways, WinHttpSettings)."""
+    registry: dict[str, dict[str, Any]] = json.loads(sample("windows_registry_ja.json"))
+    return RecordedSystem(
+        platform_name="windows",
+        host="asr-vm03",
+        uname_info={"system": "Windows", "release": "2022Server", "version": "10.0.20348"},
+        commands={
+            ("ipconfig", "/all"): sample("ipconfig_all_ja.txt"),
+            ("netsh", "winhttp", "show", "proxy"): sample("netsh_winhttp_proxy_ja.txt"),
+        },
+        registry=registry,
+    )
+
+
 def linux() -> RecordedSystem:
     """An Ubuntu Azure VM as recorded: ip, resolv.conf, os-release, DMI asset tag."""
     return recorded("linux")

@@ -33,15 +33,24 @@ def printed(*results: CheckResult, stream: io.StringIO | None = None) -> list[st
 
 def test_a_step_is_named_once() -> None:
     lines = printed(
-        step("machine", "machine"),
-        step("network:dns", "network"),
-        step("ntp", "time-sync"),
+        step("machine", "machine", Status.WARN),
+        step("network:dns", "network", Status.WARN),
+        step("ntp", "time-sync", Status.WARN),
         step("clock", "clock", Status.FAIL),
     )
-    assert lines[0] == "PASS  machine seen"
-    assert lines[1] == "PASS  network:dns seen"
-    assert lines[2] == "PASS  ntp    time-sync: seen"
+    assert lines[0] == "WARN  machine seen"
+    assert lines[1] == "WARN  network:dns seen"
+    assert lines[2] == "WARN  ntp    time-sync: seen"
     assert lines[3] == "FAIL  clock  [optional]: seen"
+
+
+def test_steps_that_passed_are_left_to_the_table() -> None:
+    """Nothing to act on: the summary table lists them, the support log has what they saw."""
+    assert printed(step("machine", "machine"), step("ntp", "time-sync")) == []
+    out = io.StringIO()
+    sink = ConsoleSink(out, verbose=True)
+    sink.result(step("machine", "machine"))
+    assert out.getvalue() == "PASS  machine seen\n"
 
 
 def test_the_summary_table_names_steps_once() -> None:

@@ -35,13 +35,16 @@ class DnsServer:
         modes: Mapping[str, str] | None = None,
         mode: str = "answer",
         ttl: int = 300,
+        host: str = LOOPBACK,
+        port: int = 0,
     ) -> None:
         self.zone = {_norm(k): list(v) for k, v in (zone or {}).items()}
         self.modes = {_norm(k): v for k, v in (modes or {}).items()}
         self.mode = mode
         self.ttl = ttl
         self.queries: list[str] = []
-        self._udp, tcp = _bind_pair()
+        self.host = host
+        self._udp, tcp = _bind_pair(host, port)
         self.port = int(self._udp.getsockname()[1])
         self._tcp = AcceptLoop(tcp, self._serve_tcp)
         self._stop = threading.Event()
@@ -49,7 +52,7 @@ class DnsServer:
 
     @property
     def address(self) -> tuple[str, int]:
-        return (LOOPBACK, self.port)
+        return (self.host, self.port)
 
     def __enter__(self) -> DnsServer:
         self._udp.settimeout(0.2)
@@ -124,15 +127,16 @@ class DnsServer:
             conn.sendall(struct.pack("!H", len(answer)) + answer)
 
 
-def _bind_pair() -> tuple[socket.socket, socket.socket]:
-    """A UDP socket and a listening TCP socket on the same free loopback port."""
+def _bind_pair(host: str = LOOPBACK, port: int = 0) -> tuple[socket.socket, socket.socket]:
+    """A UDP socket and a listening TCP socket on the same loopback port (`port`, or a
+    free one)."""
     for _ in range(50):
         udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        udp.bind((LOOPBACK, 0))
+        udp.bind((host, port))
         tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            tcp.bind((LOOPBACK, udp.getsockname()[1]))
+            tcp.bind((host, udp.getsockname()[1]))
         except OSError:  # that TCP port is taken (e.g. by a client connection): try another
             tcp.close()
             udp.close()

@@ -12,6 +12,8 @@ from runner.kinds.base import Probe, StageOutcome
 from runner.kinds.net import manual_commands, names, private_endpoint
 from runner.kinds.net.addresses import classify, family
 from runner.kinds.net.threads import in_thread
+from runner.kinds.steps.collect import system_of
+from runner.machine import resolvers
 from runner.results import Status
 
 if TYPE_CHECKING:  # dnspython is imported where it is used: `validate` needs none of it
@@ -33,13 +35,13 @@ async def run(probe: Probe, ctx: Context) -> StageOutcome:
         return _judge(probe, [probe.endpoint.host], facts, 0.0, manual_commands.nslookup(probe))
     if ctx.dns_servers:
         return await _with_dnspython(probe, ctx)
-    return await _with_system(probe)
+    return await _with_system(probe, ctx)
 
 
 # --- system resolver ------------------------------------------------------------------
 
 
-async def _with_system(probe: Probe) -> StageOutcome:
+async def _with_system(probe: Probe, ctx: Context) -> StageOutcome:
     host = probe.endpoint.host
     command = manual_commands.nslookup(probe)
     start = time.monotonic()
@@ -54,9 +56,10 @@ async def _with_system(probe: Probe) -> StageOutcome:
             probe.timeout,
         )
     except asyncio.TimeoutError:
-        return _failure("dns-timeout", f"no answer within {probe.timeout:g}s", command)
+        detail = f"no answer within {probe.timeout:g}s"
+        return _system_outcome("dns-timeout", detail, command, await _machine_dns(ctx))
     except socket.gaierror as error:
-        return _system_failure(error, command)
+        return _system_failure(error, command, await _machine_dns(ctx))
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     facts: dict[str, Any] = {
         "resolver": "system",
@@ -70,30 +73,69 @@ async def _with_system(probe: Probe) -> StageOutcome:
 
 #: The system resolver reports "no such name" for NXDOMAIN, and also when the DNS server
 #: (or a stub in front of it) answers that for everything it cannot resolve: it cannot tell.
-SYSTEM_NXDOMAIN_DETAIL = (
-    "the name does not exist, or this machine's DNS server cannot resolve it "
-    "(the system resolver does not say which)"
-)
-SYSTEM_NXDOMAIN_HINT = (
-    "To see the DNS server's own answer, rerun with --dns-server and the server from "
-    "/etc/resolv.conf (Windows: ipconfig /all), or compare with --dns-server 168.63.129.16 "
-    "(Azure DNS, on an Azure VM)."
-)
+CANNOT_TELL = "The system resolver cannot tell a missing name from a failing DNS server: "
+AZURE_DNS = "168.63.129.16"
+COMPARE = f"with --dns-server {AZURE_DNS} (Azure DNS, on an Azure VM)"
 
 
-def _system_failure(error: socket.gaierror, command: str) -> StageOutcome:
+def system_dns_hint(found: resolvers.DnsServers | None, reason: str = "nxdomain") -> str:
+    """What to rerun with, naming the servers the system resolver really asks (behind the
+    systemd-resolved stub, not the stub)."""
+    lead = CANNOT_TELL if reason == "nxdomain" else ""
+    if found is None or not (found.servers or found.stub):
+        return _sentence(
+            f"{lead}rerun with --dns-server and the server from /etc/resolv.conf (Windows: "
+            f"ipconfig /all) to see its own answer, or {COMPARE}"
+        )
+    if not found.servers:
+        return (
+            f"systemd-resolved (the stub {found.stub} in /etc/resolv.conf) has no DNS server "
+            "to forward to: give the interface one (netplan, NetworkManager or DHCP; see "
+            f"resolvectl status), or compare {COMPARE}."
+        )
+    server = found.servers[0]
+    which = f"the server behind the {found.stub} stub" if found.stub else "this machine's server"
+    text = f"{lead}rerun with --dns-server {server} ({which}) to see its own answer"
+    if AZURE_DNS not in found.servers:
+        text += f", or {COMPARE}"
+    return _sentence(text)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+async def _machine_dns(ctx: Context) -> resolvers.DnsServers | None:
+    """The servers behind the system resolver (files or registry only; None if unknown)."""
+    system = system_of(ctx)
+    try:
+        return await asyncio.wait_for(in_thread(lambda: resolvers.system_dns(system)), 2.0)
+    except asyncio.TimeoutError:
+        return None
+
+
+def _system_failure(
+    error: socket.gaierror, command: str, found: resolvers.DnsServers | None
+) -> StageOutcome:
     """A failed system lookup, worded as honestly as getaddrinfo's answer allows."""
     reason = names.gai_reason(error)
     detail = f"system resolver: {error.strerror}"
-    if reason != "nxdomain":
-        return _failure(reason, detail, command)
+    return _system_outcome(reason, detail, command, found, gai_error=error.errno)
+
+
+def _system_outcome(
+    reason: str, detail: str, command: str, found: resolvers.DnsServers | None, **facts: Any
+) -> StageOutcome:
+    """A failure of the system resolver, with advice that names the servers it asks."""
+    if found is not None:
+        facts.update(system_dns=found.describe(), dns_servers=list(found.servers))
     return StageOutcome(
         status=Status.FAIL,
         reason=reason,
-        detail=f"{detail}: {SYSTEM_NXDOMAIN_DETAIL}",
+        detail=detail,
         command=command,
-        facts={"resolver": "system", "gai_error": error.errno},
-        hint=SYSTEM_NXDOMAIN_HINT,
+        facts={"resolver": "system", **facts},
+        hint=system_dns_hint(found, reason),
     )
 
 

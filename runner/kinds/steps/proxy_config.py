@@ -21,7 +21,7 @@ from runner.context import Context, ProxySetting
 from runner.kinds.base import StepOutcome
 from runner.kinds.net.threads import in_thread
 from runner.kinds.steps.collect import command_text, run_command, system_of
-from runner.machine import agent_proxy, windows_output
+from runner.machine import agent_proxy, windows_output, winhttp
 from runner.machine.agent_proxy import SourceReading
 from runner.machine.system import System
 from runner.model import Step
@@ -131,12 +131,17 @@ def env_reading(system: System) -> SourceReading:
 
 
 async def winhttp_outcome(system: System, timeout: float) -> StepOutcome:
+    """WinHTTP's proxy from the registry (any display language); `netsh winhttp show proxy`
+    kept as evidence, and parsed from its English layout where the registry has nothing."""
     argv = ["netsh", "winhttp", "show", "proxy"]
     result = await run_command(system, argv, timeout)
-    if not result.available:
+    parsed = await asyncio.to_thread(winhttp.from_registry, system)
+    if parsed is None and not result.available:
         return StepOutcome("proxy:WinHTTP", Status.SKIP, "not-available", "netsh not found")
-    parsed = windows_output.parse_winhttp(result.stdout)
-    facts: dict[str, Any] = {"output": result.stdout.strip()}
+    facts: dict[str, Any] = {"output": result.stdout.strip(), "source": "registry"}
+    if parsed is None:
+        parsed = windows_output.parse_winhttp(result.stdout)
+        facts["source"] = "netsh winhttp show proxy"
     if parsed is None:
         detail = "output not recognized (see the output)"
     elif parsed.direct:
