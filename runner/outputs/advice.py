@@ -57,7 +57,11 @@ def causes(results: Sequence[CheckResult]) -> list[Cause]:
     for r in results:
         if r.status in _BAD and r.reason not in _NOT_A_CAUSE:
             groups.setdefault(r.reason, []).append(r)
-    found = [Cause(reason, tuple(rs)) for reason, rs in groups.items()]
+    # Endpoints first: a step (the clock) failing the same way is the lesser part of a cause.
+    found = [
+        Cause(reason, tuple(sorted(rs, key=lambda r: r.endpoint is None)))
+        for reason, rs in groups.items()
+    ]
     return sorted(found, key=lambda cause: cause.warning_only)
 
 
@@ -87,10 +91,12 @@ def shared_hints(results: Sequence[CheckResult], notes: bool = True) -> list[str
             names = owners.setdefault(line, [])
             if subject_name(r) not in names:
                 names.append(subject_name(r))
-    everyone = {subject_name(r) for r in results}
+    # A line every endpoint carries is the cause's own; steps with it say theirs apart.
+    endpoints = [r for r in results if r.endpoint is not None]
+    everyone = {subject_name(r) for r in endpoints or results}
     codes = {line: names for line, names in owners.items() if line.startswith(CODES)}
     lines = [
-        line if set(names) == everyone else f"{', '.join(names)}: {line}"
+        line if everyone <= set(names) else f"{', '.join(names)}: {line}"
         for line, names in owners.items()
         if line not in codes or len(codes) == 1
     ]
@@ -115,7 +121,7 @@ def _bullets(lines: Sequence[str], width: int, indent: str) -> list[str]:
             continue
         out += textwrap.wrap(
             text,
-            max(width - len(indent) - 2, 40),
+            max(width - 1, len(indent) + 40),  # the width includes the indent
             initial_indent=f"{indent}- ",
             subsequent_indent=f"{indent}  ",
             break_long_words=False,  # host names, URLs and paths stay whole

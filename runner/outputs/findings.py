@@ -21,8 +21,5 @@ def dns_down(results: Sequence[CheckResult]) -> str | None:
     if any(r.status is not Status.FAIL or r.reason not in _DNS_REASONS for r in lookups):
         return None
     reasons = ", ".join(sorted({r.reason for r in lookups}))
-    return (
-        f"No name resolved: all {len(lookups)} DNS lookups failed ({reasons}). This machine's "
-        "DNS cannot resolve public names: fix DNS first; the DNS failures above are this one "
-        "problem."
-    )
+    # One line on an 80-column screen: the cause that follows says what to do.
+    return f"No name resolved (all {len(lookups)} DNS lookups failed: {reasons}): fix DNS first."

@@ -115,7 +115,7 @@ def test_quiet_keeps_the_finding_and_one_line_per_cause(
     out = _run(tmp_path, capsys, "--quiet")
     assert "FAIL  dns" not in out and "what to do:" not in out
     assert "\nfailed: nxdomain: entra, asr-source, asr-target, storage, servicebus\n" in out
-    assert out.count("No name resolved: all 5 DNS lookups failed (nxdomain).") == 1
+    assert out.count("No name resolved (all 5 DNS lookups failed: nxdomain): fix DNS first.") == 1
     assert "the support log says what to do for each" in out
 
 

@@ -12,7 +12,7 @@ from runner import cli
 from tests.helpers import e2e
 from tests.peers.dns import DnsServer
 
-DOWN = "No name resolved: all 3 DNS lookups failed (nxdomain). This machine's DNS cannot resolve"
+DOWN = "No name resolved (all 3 DNS lookups failed: nxdomain): fix DNS first."
 
 
 def _run(tmp_path: Path, zone: dict[str, list[str]], capsys: pytest.CaptureFixture[str]) -> str:
