@@ -135,7 +135,7 @@ async def winhttp_outcome(system: System, timeout: float) -> StepOutcome:
     kept as evidence, and parsed from its English layout where the registry has nothing."""
     argv = ["netsh", "winhttp", "show", "proxy"]
     result = await run_command(system, argv, timeout)
-    parsed = await asyncio.to_thread(winhttp.from_registry, system)
+    parsed = await in_thread(lambda: winhttp.from_registry(system))
     if parsed is None and not result.available:
         return StepOutcome("proxy:WinHTTP", Status.SKIP, "not-available", "netsh not found")
     facts: dict[str, Any] = {"output": result.stdout.strip(), "source": "registry"}
