@@ -12,6 +12,15 @@ import trustme
 from tests.peers.dns import DnsServer
 from tests.peers.tls import Pki, TlsServer
 
+#: The variables of the README's first command.
+A2A_VARS = (
+    "--var",
+    "source_region=japaneast",
+    "--var",
+    "target_region=japanwest",
+    "--var",
+    "storage_account=mycache",
+)
 A2A_HOSTS = (
     "login.microsoftonline.com",
     "pod01-rcm1.jpe.hypervrecoverymanager.windowsazure.com",

@@ -18,6 +18,7 @@ import pytest
 from runner import cli
 from tests.builtin_plans.loopback import (
     A2A_HOSTS,
+    A2A_VARS,
     H2A_HOSTS,
     PRIVATE_RCM,
     PRIVATE_RCM_SOURCE,
@@ -94,16 +95,6 @@ def step_results(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         if result["step"]:
             found.setdefault(result["step"], []).append(result)
     return found
-
-
-A2A_VARS = (
-    "--var",
-    "source_region=japaneast",
-    "--var",
-    "target_region=japanwest",
-    "--var",
-    "storage_account=mycache",
-)
 
 
 @pytest.mark.parametrize("peers", ["microsoft"], indirect=True)

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.builtin_plans.test_e2e import A2A_VARS
+from tests.builtin_plans.loopback import A2A_VARS
 from tests.helpers import e2e
 from tests.helpers.machines import sample
 from tests.helpers.terminal import Terminal
