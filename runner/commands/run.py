@@ -80,6 +80,7 @@ def load(args: argparse.Namespace) -> Plan:
         enable=args.enable,
         disable=args.disable,
         use_providers=True,
+        trust_builtin=True,
     )
     return plan
 

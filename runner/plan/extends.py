@@ -12,6 +12,7 @@ from runner.errors import PlanError, Problem
 from runner.plan import source, validation
 from runner.plan.set_aside import Quarantine, prune
 from runner.plan.source import DataPath, SourceMap, problem
+from runner.plan.trusted import is_trusted
 
 MAX_DEPTH = 16
 _OWN = ("plan_format", "name", "version", "scenario", "description")
@@ -51,18 +52,22 @@ class Tree:
     quarantine: Quarantine = field(default_factory=Quarantine)
     #: Every file the tree was read from: the plan, then each plan it extends.
     files: tuple[str, ...] = ()
+    #: Every file of the tree is a built-in plan as validated (`trusted.py`): the schema
+    #: checks were skipped and need not run on the resolved values either.
+    trusted: bool = False
 
 
-def load_tree(ref: str) -> Tree:
+def load_tree(ref: str, *, trust_builtin: bool = False) -> Tree:
     """The plan's merged tree. Problems the later checks can work around (schema errors in
     the plan itself, merge problems) are in `Tree.problems`; the others (unreadable
-    files, an unknown or invalid parent plan) raise PlanError, with every problem so far."""
+    files, an unknown or invalid parent plan) raise PlanError, with every problem so far.
+    With `trust_builtin`, a built-in plan as validated is not checked against the schema."""
     path, name = locate(ref)
     if is_builtin_name(ref) and not path.is_file():
         raise PlanError([Problem(f"no built-in plan {ref!r} (built-in: {_builtins()})")])
     if not is_builtin_name(ref) and not path.exists() and path.stem in builtin_names():
         raise PlanError([Problem(_missing_builtin_file(name, path.stem))])
-    return _load(path, name, [])
+    return _load(path, name, [], trust_builtin)
 
 
 def _missing_builtin_file(name: str, builtin: str) -> str:
@@ -78,14 +83,19 @@ def _builtins() -> str:
     return ", ".join(builtin_names()) or "none installed"
 
 
-def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> Tree:
+def _load(path: Path, name: str, chain: list[tuple[Path, str]], trust: bool) -> Tree:
     notes = source.Notes()
     data, smap = source.load_file(path, name, notes)
-    found = [
-        (where, item)
-        for where, item in validation.located_plan_problems(data, smap)
-        if not _follows(where, item, notes)
-    ]
+    trusted = trust and not notes.problems and is_trusted(path)
+    found = (
+        []
+        if trusted
+        else [
+            (where, item)
+            for where, item in validation.located_plan_problems(data, smap)
+            if not _follows(where, item, notes)
+        ]
+    )
     problems = [*notes.problems, *(item for _, item in found)]
     quarantine = prune(data, [*notes.dropped, *(where for where, _ in found if where)])
     parent_ref = data.get("extends")
@@ -95,19 +105,20 @@ def _load(path: Path, name: str, chain: list[tuple[Path, str]]) -> Tree:
         if data.get("remove"):
             message = "only a plan with extends: can remove inherited endpoints and steps"
             problems.append(problem(smap, ("remove",), message))
-        return Tree(data, smap, problems, quarantine, (str(path),))
+        return Tree(data, smap, problems, quarantine, (str(path),), trusted)
     here = (Path(os.path.realpath(path)), name)
     parent_path, parent_name = locate(parent_ref, path.parent)
     try:
         _check_parent(parent_ref, parent_path, [*chain, here], smap)
-        parent = _load(parent_path, parent_name, [*chain, here])
+        parent = _load(parent_path, parent_name, [*chain, here], trust)
     except PlanError as error:
         raise PlanError(validation.ordered([*problems, *error.problems])) from None
     if parent.problems:  # an invalid parent: report it (and this plan's own problems)
         raise PlanError(validation.ordered([*problems, *parent.problems]))
     merged, merged_map, found_merging = merge(parent.data, parent.smap, data, smap)
     files = (str(path), *parent.files)
-    return Tree(merged, merged_map, [*problems, *found_merging], quarantine, files)
+    both = trusted and parent.trusted
+    return Tree(merged, merged_map, [*problems, *found_merging], quarantine, files, both)
 
 
 def _follows(where: DataPath | None, item: Problem, notes: source.Notes) -> bool:

@@ -7,6 +7,8 @@ rejected earlier (see runner.plan.set_aside), are not checked again.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from runner.errors import Problem
@@ -43,24 +45,46 @@ def check_resolved(
     steps: list[Item],
     smap: SourceMap,
     kinds: KindCatalog,
+    *,
+    schemas: bool = True,
 ) -> list[Problem]:
-    problems = [
-        p
-        for p in validation.check(defaults, _strict("defaults"), smap, ("defaults",))
-        if p.path not in unresolved_defaults
-    ]
+    """What only the resolved values show. Without `schemas` (a trusted built-in plan,
+    whose own values the schema already accepted), the substituted ids are checked by
+    their pattern instead of the whole items by the schema."""
+    problems: list[Problem] = []
+    if schemas:
+        problems += [
+            p
+            for p in validation.check(defaults, _strict("defaults"), smap, ("defaults",))
+            if p.path not in unresolved_defaults
+        ]
     for items, kind in ((endpoints, "endpoint"), (steps, "step")):
-        strict = _strict(kind)
-        for item in items:
-            skip = {dotted((*item.origin, *path)) for path in item.unresolved}
-            problems += [
-                p
-                for p in validation.check(item.data, strict, smap, item.origin)
-                if p.path not in skip
-            ]
+        problems += _schema_checked(items, kind, smap) if schemas else _ids(items, smap)
         problems += _duplicates(items, kind, smap)
     problems += _hosts(endpoints, smap)
-    problems += _step_params(steps, smap, kinds)
+    problems += _step_params(steps, smap, kinds, schemas)
+    return problems
+
+
+def _schema_checked(items: list[Item], kind: str, smap: SourceMap) -> list[Problem]:
+    strict = _strict(kind)
+    problems = []
+    for item in items:
+        skip = {dotted((*item.origin, *path)) for path in item.unresolved}
+        problems += [
+            p for p in validation.check(item.data, strict, smap, item.origin) if p.path not in skip
+        ]
+    return problems
+
+
+def _ids(items: list[Item], smap: SourceMap) -> list[Problem]:
+    """Ids built from variables (`cache-storage-${item}`) still follow the id rule."""
+    problems = []
+    for item in items:
+        value = item.data.get("id")
+        if isinstance(value, str) and not re.match(schema.SLUG, value):
+            message = f"{json.dumps(value)} is not a name of lowercase letters, digits and '-'"
+            problems.append(problem(smap, (*item.origin, "id"), message))
     return problems
 
 
@@ -101,14 +125,17 @@ def _hosts(endpoints: list[Item], smap: SourceMap) -> list[Problem]:
     return problems
 
 
-def _step_params(steps: list[Item], smap: SourceMap, kinds: KindCatalog) -> list[Problem]:
+def _step_params(
+    steps: list[Item], smap: SourceMap, kinds: KindCatalog, schemas: bool
+) -> list[Problem]:
     problems = []
     for item in steps:
         kind = str(item.data.get("kind"))
         if kind not in kinds.steps or any(path[:1] == ("with",) for path in item.unresolved):
             continue
         params = item.data.get("with", {})
-        found = validation.check(params, kinds.step_params(kind), smap, (*item.origin, "with"))
+        where = (*item.origin, "with")
+        found = validation.check(params, kinds.step_params(kind), smap, where) if schemas else []
         problems += found or _step_hosts(item, params, smap)
     return problems
 

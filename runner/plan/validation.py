@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from runner.errors import Problem
 from runner.plan.catalog import KindCatalog
 from runner.plan.schema import ENDPOINT_ID, NAME, REF, SEMVER, SLUG, plan_schema
 from runner.plan.source import DataPath, SourceMap, problem
+
+if TYPE_CHECKING:  # imported where used: `run` of a trusted built-in plan needs none of it
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _VALIDATORS: dict[bool, Draft202012Validator] = {}
 
@@ -31,6 +32,8 @@ def located_plan_problems(
 ) -> list[tuple[DataPath | None, Problem]]:
     """Every schema problem of a plan tree with the path of the value it rejects (None for
     a missing key), unsorted."""
+    from jsonschema import Draft202012Validator
+
     validator = _VALIDATORS.get(refs)
     if validator is None:
         validator = _VALIDATORS[refs] = Draft202012Validator(plan_schema(refs))
@@ -42,6 +45,8 @@ def located_plan_problems(
 
 def check(data: Any, schema: Any, smap: SourceMap, base: DataPath = ()) -> list[Problem]:
     """Every problem of `data` (found at `base` in the tree of `smap`) against `schema`."""
+    from jsonschema import Draft202012Validator
+
     return _problems(Draft202012Validator(schema), data, smap, base)
 
 

@@ -1,0 +1,51 @@
+"""Built-in plans whose content the test suite validated, recognised by the SHA-256 of
+their file: `run` does not check such a plan against the JSON Schema again (nor import
+jsonschema for it). `tests/plan/test_trusted_plans.py` keeps the digests true: it fails
+when a built-in plan changes without its digest here, and checks every plan listed here
+in full. Any other file, or a built-in plan changed after installation, is checked in full.
+
+After changing a built-in plan: `python -m runner.plan.trusted` prints the new digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from runner import resources
+
+#: Built-in plan name -> SHA-256 of its file, as validated.
+DIGESTS = {
+    "a2a": "caace48c31710dbdb9e6b592cf9e028f120aaa50c279faa158430a69a9c810be",
+    "h2a": "a3618a9bff0bd249bc2a13bc57392e323e0ff6facc9a5d21817f2c20fe945542",
+}
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_trusted(path: Path) -> bool:
+    """Whether `path` is a built-in plan with exactly the validated content."""
+    expected = DIGESTS.get(path.stem)
+    if expected is None or path.suffix != ".yaml":
+        return False
+    try:
+        builtin = os.path.samefile(path.parent, resources.plans_dir())
+        return builtin and digest(path.read_bytes()) == expected
+    except OSError:
+        return False
+
+
+def current_digests() -> dict[str, str]:
+    """The digests of the built-in plans as they are now."""
+    return {
+        path.stem: digest(path.read_bytes())
+        for path in sorted(resources.plans_dir().glob("*.yaml"))
+    }
+
+
+if __name__ == "__main__":
+    for name, value in current_digests().items():
+        print(f'    "{name}": "{value}",')
