@@ -17,8 +17,8 @@ from runner import resources
 
 #: Built-in plan name -> SHA-256 of its file, as validated.
 DIGESTS = {
-    "a2a": "caace48c31710dbdb9e6b592cf9e028f120aaa50c279faa158430a69a9c810be",
-    "h2a": "a3618a9bff0bd249bc2a13bc57392e323e0ff6facc9a5d21817f2c20fe945542",
+    "a2a": "2963bc3022e28ea3aa555785135afbf95ef0092f515686829d7d2250a1f8a7f2",
+    "h2a": "78976c686053cfa7352460884bbaaab33c507bcd2300680acc6affaead9aef74",
 }
 
 
