@@ -4,7 +4,7 @@ jsonschema for it). `tests/plan/test_trusted_plans.py` keeps the digests true: i
 when a built-in plan changes without its digest here, and checks every plan listed here
 in full. Any other file, or a built-in plan changed after installation, is checked in full.
 
-After changing a built-in plan: `python -m runner.plan.trusted` prints the new digests.
+After changing a built-in plan, that test's failure shows the digests to put here.
 """
 
 from __future__ import annotations
@@ -44,8 +44,3 @@ def current_digests() -> dict[str, str]:
         path.stem: digest(path.read_bytes())
         for path in sorted(resources.plans_dir().glob("*.yaml"))
     }
-
-
-if __name__ == "__main__":
-    for name, value in current_digests().items():
-        print(f'    "{name}": "{value}",')

@@ -45,9 +45,10 @@ def _load(ref: str, variables: list[str], trust: bool) -> object:
 
 
 def test_the_digests_are_those_of_the_built_in_plans() -> None:
-    assert trusted.current_digests() == trusted.DIGESTS, (
-        "a built-in plan changed: after `asrcheck validate plans/*.yaml`, put the digests "
-        "printed by `python -m runner.plan.trusted` into runner/plan/trusted.py"
+    now = trusted.current_digests()
+    assert now == trusted.DIGESTS, (
+        "a built-in plan changed: once `asrcheck validate plans/*.yaml` passes, set DIGESTS "
+        f"in runner/plan/trusted.py to {json.dumps(now, indent=4)}"
     )
 
 
