@@ -82,6 +82,8 @@ def _ids(items: list[Item], smap: SourceMap) -> list[Problem]:
     problems = []
     for item in items:
         value = item.data.get("id")
+        if ("id",) in item.unresolved:  # a refused or missing value, reported already
+            continue
         if isinstance(value, str) and not re.match(schema.SLUG, value):
             message = f"{json.dumps(value)} is not a name of lowercase letters, digits and '-'"
             problems.append(problem(smap, (*item.origin, "id"), message))
