@@ -17,8 +17,8 @@ from runner import resources
 
 #: Built-in plan name -> SHA-256 of its file, as validated.
 DIGESTS = {
-    "a2a": "2963bc3022e28ea3aa555785135afbf95ef0092f515686829d7d2250a1f8a7f2",
-    "h2a": "78976c686053cfa7352460884bbaaab33c507bcd2300680acc6affaead9aef74",
+    "a2a": "92523b85794fd463b2bddee8cc216488464c45c8d7c19216f1672456c2df1ba6",
+    "h2a": "c5e9aae7f52dbae301bc4bade8a446641cacf7346c7a1763f3c96ae3ced01792",
 }
 
 
