@@ -15,7 +15,7 @@ from bench.asrcheck import REPO, Asrcheck
 from bench.serial import missing_tools
 from bench.stats import markdown_table, sample_rows, target_rows
 
-PARTS = ("startup", "healthy", "outage", "generated", "stages")
+PARTS = ("startup", "healthy", "outage", "generated", "proxied", "stages")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,6 +95,9 @@ def run_all(s: scenarios.Settings, parts: Sequence[str]) -> scenarios.Results:
         if "generated" in parts:
             _say("(d) generated plan")
             scenarios.generated(ax, s, workdir, res)
+        if "proxied" in parts:
+            _say("proxied plan: CONNECTs per endpoint")
+            scenarios.proxied(ax, s, workdir, res)
         if "stages" in parts:
             _say("(d) cost of each stage")
             scenarios.stage_costs(ax, s, workdir, res)

@@ -60,8 +60,18 @@ def targets(samples: Mapping[str, Sample], timeout: float) -> list[Target]:
                     valid=ok("b", "c"),
                 )
             )
+    for tag in sorted(k[len("single_") :] for k in med if k.startswith("single_")):
+        if tag == "0ms":
+            label = "one-endpoint run on loopback"
+            out.append(
+                Target(label, med[f"single_{tag}"], 0, 0.25, unit="s", valid=ok(f"single_{tag}"))
+            )
     if "d" in med:
-        out.append(Target("(d) generated plan", med["d"], 0, 3, unit="s", valid=ok("d")))
+        out.append(Target("(d) generated plan", med["d"], 0, 1.5, unit="s", valid=ok("d")))
+    for key in ("conn_d", "conn_p", "conn_p_connect"):
+        if key in med:
+            sample = samples[key]
+            out.append(Target(sample.name, sample.spread[1], 0, 1, unit="", valid=sample.ok))
     if "e_validate" in med:
         out.append(
             Target("(e) validate", med["e_validate"], 0, 0.3, unit="s", valid=ok("e_validate"))

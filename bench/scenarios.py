@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from bench.asrcheck import Asrcheck, enabled_hosts, off_machine_steps, run_args,
 from bench.chain import chain_seconds
 from bench.imports import measure_imports
 from bench.proc import Measured
+from bench.resolver import system_resolver_ms
 from bench.serial import SerialNet, run_serial
 from bench.simnet import SimNet
 from bench.stats import Sample
@@ -73,6 +75,9 @@ def startup(ax: Asrcheck, s: Settings, res: Results) -> None:
     res.add("e_validate", f"(e) asrcheck validate {s.plan}", _secs(validate), ok=_good(validate, 0))
     for module, times in measure_imports(s.python, s.repeat).items():
         res.add(f"import_{module}", f"import {module} (fresh interpreter)", times)
+    stage, plain = system_resolver_ms()
+    res.add("dns_stage", "dns stage, system resolver, localhost (one lookup)", stage, "ms")
+    res.add("dns_gai", "socket.getaddrinfo alone, localhost (one lookup)", plain, "ms")
 
 
 def _checked(done: Measured, res: Results, what: str, expect: int | None = 0) -> Measured:
@@ -126,6 +131,7 @@ class A2aRuns:
                 if self.s.profile_dir is not None and rtt == self.s.rtts[0]:
                     self.run(net, "(a) profiled", res, 0, str(self.s.profile_dir / "a.prof"))
             ok = _good(runs, 0)
+            res.add(f"a_dns_{tag}", f"(a) dns stage (A and AAAA), RTT {tag}", self.dns_times())
             res.add(f"a_{tag}", f"(a) run {self.s.plan}, healthy, RTT {tag}", _secs(runs), ok=ok)
             res.add(f"a_rss_{tag}", f"(f) peak RSS of (a), RTT {tag}", _rss(runs), "MB", ok)
             res.add(f"cpu_a_{tag}", f"CPU time of (a), RTT {tag}", _cpu(runs), ok=ok)
@@ -140,6 +146,12 @@ class A2aRuns:
                 res.add(
                     f"c_healthy_{tag}", f"(c) serial nslookup/nc/curl, healthy, RTT {tag}", serial
                 )
+
+    def dns_times(self) -> list[float]:
+        """How long each endpoint's dns stage took in the last run (its JSON report)."""
+        report = json.loads((self.workdir / "out" / "a2a.json").read_text(encoding="utf-8"))
+        results = report["results"]
+        return [r["duration_s"] for r in results if r["check"] == "dns" and r["status"] == "pass"]
 
     def serial_healthy(self, net: SimNet, res: Results) -> list[float]:
         """The serial baseline on the healthy network (for comparison; no target)."""
@@ -192,13 +204,50 @@ def generated(ax: Asrcheck, s: Settings, workdir: Path, res: Results) -> None:
         path = workdir / "bench-generated.yaml"
         path.write_text(genplan.generated_plan(hosts, port=net.port, timeout=5), "utf-8")
         args = run_args(str(path), net, workdir / "out", "generated")
-        runs = [_checked(ax.measure(*args), res, "(d)") for _ in range(s.repeat)]
+        runs, per_endpoint = [], []
+        for _ in range(s.repeat):
+            before = _accepted(net)
+            runs.append(_checked(ax.measure(*args), res, "(d)"))
+            per_endpoint.append((_accepted(net) - before) / len(hosts))
         if s.profile_dir is not None:
             _checked(ax.measure(*args, profile=str(s.profile_dir / "d.prof")), res, "(d) prof")
     ok = _good(runs, 0)
     res.add("d", f"(d) run generated plan, {s.generated} endpoints", _secs(runs), ok=ok)
     res.add("d_rss", "(f) peak RSS of (d)", _rss(runs), "MB", ok)
     res.add("cpu_d", "CPU time of (d)", _cpu(runs), ok=ok)
+    res.add("conn_d", "(d) TCP connections per endpoint, at the TLS server", per_endpoint, "", ok)
+
+
+#: Endpoints of the proxied plan: enough to count, few enough for a one-threaded proxy.
+PROXIED = 50
+
+
+def proxied(ax: Asrcheck, s: Settings, workdir: Path, res: Results) -> None:
+    """A generated plan checked through a CONNECT proxy: CONNECTs and connections, each
+    counted at its peer, per endpoint."""
+    hosts = genplan.generated_hosts(PROXIED)
+    names = [f"*.{genplan.GENERATED_DOMAIN}"]
+    with SimNet(hosts, workdir, cert_names=names, proxy=True) as net:
+        assert net.proxy is not None
+        path = workdir / "bench-proxied.yaml"
+        path.write_text(genplan.generated_plan(hosts, port=net.port, timeout=5), "utf-8")
+        args = run_args(str(path), net, workdir / "out", "proxied")
+        args[args.index("--no-proxy")] = f"--proxy={net.proxy.url}"
+        runs, connects, accepted = [], [], []
+        for _ in range(s.repeat):
+            seen, before = len(net.proxy.seen), _accepted(net)
+            runs.append(_checked(ax.measure(*args), res, "proxied"))
+            connects.append((len(net.proxy.seen) - seen) / len(hosts))
+            accepted.append((_accepted(net) - before) / len(hosts))
+    ok = _good(runs, 0)
+    res.add("p", f"run generated plan through a proxy, {PROXIED} endpoints", _secs(runs), ok=ok)
+    res.add("conn_p_connect", "proxied: CONNECTs per endpoint, at the proxy", connects, "", ok)
+    res.add("conn_p", "proxied: tunnels per endpoint, at the TLS server", accepted, "", ok)
+
+
+def _accepted(net: SimNet) -> int:
+    assert net.tls is not None
+    return net.tls.accepted
 
 
 #: Chains for the per-stage cost of (d): each adds one stage to the one before.

@@ -4,7 +4,8 @@ Healthy: the DNS server maps every host to the TLS server (127.0.0.1), or to a d
 in front of it (127.0.0.2) when a round-trip time is added. Outage: every host maps to a
 blackholed port on 127.0.0.66 (the SYN is silently dropped, as by an NSG deny rule), and
 the `silent` names never get a DNS answer. Certificates come from a trustme test CA; the
-TLS servers answer HTTP 400, as a blob endpoint does to a bare request.
+TLS servers answer HTTP 400, as a blob endpoint does to a bare request. With `proxy`, a
+CONNECT proxy leads every host to the TLS server.
 
 The CA bundle handed to asrcheck (`--ca-bundle`) is the system's trust store plus the test
 CA, so that loading it costs what loading the real store costs (about 140 roots); with
@@ -21,6 +22,7 @@ from pathlib import Path
 from bench.blackhole import Blackhole
 from bench.relay import RelayLoop
 from tests.peers.dns import DnsServer
+from tests.peers.proxy import ConnectProxy
 from tests.peers.tls import HttpBehaviour, Pki, TlsServer
 
 SERVER_IP = "127.0.0.1"
@@ -41,6 +43,7 @@ class SimNet:
         rtt: float = 0.0,
         cert_names: Sequence[str] | None = None,
         full_trust_store: bool = True,
+        proxy: bool = False,
     ) -> None:
         self.hosts = list(hosts)
         self.outage = outage
@@ -54,6 +57,11 @@ class SimNet:
         self.port = 0
         self.ca_file = ""
         self.addresses: dict[str, str | None] = {}
+        self._proxy = proxy
+        #: The TLS server (its `accepted` counts the connections made to it).
+        self.tls: TlsServer | None = None
+        #: With `proxy`: a CONNECT proxy to the TLS server for every host (`seen` lists them).
+        self.proxy: ConnectProxy | None = None
 
     def __enter__(self) -> SimNet:
         try:
@@ -75,7 +83,10 @@ class SimNet:
         tls = self._stack.enter_context(
             TlsServer(pki, hostnames=self._cert_names, behaviour=behaviour, host=SERVER_IP)
         )
-        self.port = tls.port
+        self.port, self.tls = tls.port, tls
+        if self._proxy:
+            upstreams = dict.fromkeys(self.hosts, tls.port)
+            self.proxy = self._stack.enter_context(ConnectProxy(upstreams))
         relays = self._stack.enter_context(RelayLoop(self.rtt)) if self.rtt > 0 else None
         if self.outage:
             self._stack.enter_context(Blackhole(BLACKHOLE_IP, self.port))

@@ -66,7 +66,9 @@ def test_report_targets_from_samples() -> None:
         "limit_0ms": Sample("limit", (0.3,)),
         "b": Sample("b", (3.6,)),
         "c": Sample("c", (45.0,), ok=False),
-        "d": Sample("d", (2.0,)),
+        "d": Sample("d", (1.2,)),
+        "conn_d": Sample("connections per endpoint", (1.0, 1.0), ""),
+        "single_0ms": Sample("single", (0.3,)),
     }
     by_label = {t.label: t for t in targets(samples, timeout=3.0)}
     a = by_label["(a) RTT 0ms / (slowest chain + start-up)"]
@@ -76,6 +78,8 @@ def test_report_targets_from_samples() -> None:
     assert math.isclose(b.reference, 3.1) and b.met
     speedup = by_label["(c) / (b): speed-up over the serial baseline"]
     assert speedup.met and not speedup.valid
-    assert by_label["(d) generated plan"].met
+    assert by_label["(d) generated plan"].met  # 1.2 s <= 1.5 s
+    assert by_label["connections per endpoint"].met
+    assert not by_label["one-endpoint run on loopback"].met  # 0.3 s > 0.25 s
     assert by_label["(e) validate"].met
     assert by_label["rss"].met

@@ -136,6 +136,11 @@ class TlsServer:
     def port(self) -> int:
         return self._loop.port
 
+    @property
+    def accepted(self) -> int:
+        """TCP connections accepted so far (handshaken or not)."""
+        return self._loop.accepted
+
     def __enter__(self) -> TlsServer:
         self._loop.start()
         return self
