@@ -17,8 +17,8 @@ from runner import resources
 
 #: Built-in plan name -> SHA-256 of its file, as validated.
 DIGESTS = {
-    "a2a": "92523b85794fd463b2bddee8cc216488464c45c8d7c19216f1672456c2df1ba6",
-    "h2a": "c5e9aae7f52dbae301bc4bade8a446641cacf7346c7a1763f3c96ae3ced01792",
+    "a2a": "8ea46da6934062da768f942b04ca5609933710e466a39b7291a30054beabef3e",
+    "h2a": "00f8fc0079678ffdff78c102f56f77d6af4f868f51549f22e4d8aae1f14900fd",
 }
 
 
