@@ -254,8 +254,7 @@ def test_internal_error_traceback_beside_the_support_log(
     monkeypatch.setitem(registry.STEPS, "leaky", _Leaky())
     plan = Path(_plan(tmp_path, [("e", "127.0.0.1", 9, True)]))
     plan.write_text(plan.read_text() + "steps:\n  - id: leak\n    kind: leaky\n")
-    (tmp_path / "out").mkdir()
-    code = cli.main(["run", str(plan), "--no-color", "--output-dir", str(tmp_path / "out")])
+    code = _run_into_out(tmp_path, plan)
     out = capsys.readouterr().out
     (log,) = (tmp_path / "out").glob("CheckNWResult_*[0-9].log")
     kept = log.with_name(log.stem + ".internal-errors.log")
@@ -268,6 +267,12 @@ def test_internal_error_traceback_beside_the_support_log(
     assert text.count("Traceback") == 1
     assert f"(traceback in {kept})" in log.read_text()
     assert f"Send {kept} with it: it holds the traceback." in log.read_text()
+
+
+def _run_into_out(tmp_path: Path, plan: Path) -> int:
+    """`asrcheck run PLAN` with its support log and traceback file in tmp_path/out."""
+    (tmp_path / "out").mkdir()
+    return cli.main(["run", str(plan), "--no-color", "--output-dir", str(tmp_path / "out")])
 
 
 class _FailsToClose:
@@ -288,8 +293,7 @@ def test_a_failing_end_run_keeps_its_traceback(
     plan.write_text(
         plan.read_text().replace("    timeout: 2\n", "    timeout: 2\n    chain: [closer]\n")
     )
-    (tmp_path / "out").mkdir()
-    code = cli.main(["run", str(plan), "--no-color", "--output-dir", str(tmp_path / "out")])
+    code = _run_into_out(tmp_path, plan)
     capsys.readouterr()
     (kept,) = (tmp_path / "out").glob("*.internal-errors.log")
     assert code == 0  # the results were out before the kinds were closed
@@ -300,8 +304,7 @@ def test_no_traceback_file_without_an_internal_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     plan = _plan(tmp_path, [("e", "127.0.0.1", 9, True)])
-    (tmp_path / "out").mkdir()
-    assert cli.main(["run", plan, "--no-color", "--output-dir", str(tmp_path / "out")]) == 1
+    assert _run_into_out(tmp_path, Path(plan)) == 1
     capsys.readouterr()
     assert len(list((tmp_path / "out").glob("CheckNWResult_*.log"))) == 1
     assert [p.name for p in (tmp_path / "out").iterdir() if "internal-errors" in p.name] == []
