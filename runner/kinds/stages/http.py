@@ -19,8 +19,8 @@ from runner.kinds.net.threads import in_thread
 from runner.peer_text import shown
 from runner.results import Status
 
-if TYPE_CHECKING:  # httpx is imported where it is used: `validate` needs none of it
-    import httpx
+if TYPE_CHECKING:  # h11 is imported where it is used: `validate` needs none of it
+    from runner.kinds.net.http11 import Answer
 
 SUMMARY = "Send one HTTPS HEAD request (no redirects); any HTTP status means reachable."
 ORDER = 50
@@ -34,11 +34,10 @@ _HEADERS = ("server", "x-ms-request-id", "date", "location")
 
 @dataclass
 class _Asked:
-    """The exchange so far: the methods sent, the last answer and its time to first byte."""
+    """The exchange so far: the methods sent and the last answer."""
 
     methods: list[str]
-    response: httpx.Response | None = None
-    first_byte_s: float | None = None
+    answer: Answer | None = None
 
 
 async def run(probe: Probe, ctx: Context) -> StageOutcome:
@@ -50,17 +49,17 @@ async def run(probe: Probe, ctx: Context) -> StageOutcome:
 
 
 def _check(probe: Probe, ctx: Context) -> StageOutcome:
-    import httpx
+    from runner.kinds.net import http11
 
     command = manual_commands.curl(probe)
     asked = _Asked(methods=[])
     owned: list[connection.Connection] = []
     try:
         _exchange(probe, ctx, asked, owned)
-    except (httpx.TimeoutException, socket.timeout) as error:
+    except (http11.HttpTimeout, socket.timeout) as error:
         detail = f"no complete answer within {probe.timeout:g}s ({type(error).__name__})"
         return _fail("http-timeout", detail, command)
-    except (httpx.HTTPError, ssl.SSLError, OSError) as error:
+    except (http11.HttpError, ssl.SSLError, OSError) as error:
         return _fail("http-error", f"{type(error).__name__}: {shown(str(error))}", command)
     finally:
         for conn in owned:
@@ -72,20 +71,19 @@ def _exchange(
     probe: Probe, ctx: Context, asked: _Asked, owned: list[connection.Connection]
 ) -> None:
     """HEAD, then GET when HEAD is refused (405/501), within `probe.timeout` in all."""
-    import httpx
+    from runner.kinds.net import http11
 
     deadline = time.monotonic() + probe.timeout
-    headers = {"Host": _host_header(probe), "User-Agent": "asrcheck", "Accept": "*/*"}
-    url = httpx.URL(f"https://{tls_context.tls_name(probe)}:{probe.endpoint.port}/")
+    headers = (("Host", _host_header(probe)), ("User-Agent", "asrcheck"), ("Accept", "*/*"))
     conn = connection.of(probe)
     for method in ("HEAD", "GET"):
         conn = _secured(probe, ctx, conn, owned, deadline)
         asked.methods.append(method)
-        reusable = _ask(conn, httpx.Request(method, url, headers=headers), asked, deadline)
-        assert asked.response is not None
-        if asked.response.status_code not in (405, 501):
+        with conn.using() as sock:
+            asked.answer = http11.ask(sock, method, headers, deadline)
+        if asked.answer.status not in (405, 501):
             return
-        conn = conn if reusable else None
+        conn = conn if asked.answer.reusable else None
 
 
 def _secured(
@@ -105,21 +103,6 @@ def _secured(
     return conn
 
 
-def _ask(
-    conn: connection.Connection, request: httpx.Request, asked: _Asked, deadline: float
-) -> bool:
-    """Sends `request`; True when the connection may carry another one."""
-    from runner.kinds.net.http_transport import OverConnection
-
-    with conn.using() as sock:
-        transport = OverConnection(sock, request.url, deadline)
-        sent = time.monotonic()
-        asked.response = transport.handle_request(request)
-        arrived = transport.stream.first_byte
-        asked.first_byte_s = arrived - sent if arrived is not None else None
-        return transport.reusable()
-
-
 def _host_header(probe: Probe) -> str:
     host, port = probe.endpoint.host, probe.endpoint.port
     return host if port == 443 else f"{host}:{port}"
@@ -130,21 +113,21 @@ def _fail(reason: str, detail: str, command: str) -> StageOutcome:
 
 
 def _judge(asked: _Asked, command: str) -> StageOutcome:
-    response = asked.response
-    assert response is not None
-    seen = {name: response.headers[name] for name in _HEADERS if name in response.headers}
-    took = asked.first_byte_s
+    answer = asked.answer
+    assert answer is not None
+    seen = {name: answer.headers[name] for name in _HEADERS if name in answer.headers}
+    took = answer.first_byte_s
     facts: dict[str, Any] = {
         "method": asked.methods[-1],
-        "status": response.status_code,
-        "reason_phrase": response.reason_phrase,
-        "http_version": response.http_version,
+        "status": answer.status,
+        "reason_phrase": answer.reason_phrase,
+        "http_version": answer.http_version,
         "headers": seen,
         "time_ms": round(took * 1000, 1) if took is not None else None,
     }
     server = f" (Server: {shown(seen['server'])})" if "server" in seen else ""
-    phrase = shown(response.reason_phrase)
-    detail = f"{asked.methods[-1]} answered {response.status_code} {phrase}{server}: reachable"
+    phrase = shown(answer.reason_phrase)
+    detail = f"{asked.methods[-1]} answered {answer.status} {phrase}{server}: reachable"
     return StageOutcome(
         status=Status.PASS, reason="ok", detail=detail, command=command, facts=facts
     )
