@@ -16,6 +16,7 @@ MODULES = (
     "yaml",
     "jsonschema",
     "httpx",
+    "h11",
     "dns.asyncresolver",
     "loguru",
     "ssl",
