@@ -78,6 +78,8 @@ def ensure_tools(setup: bool) -> str | None:
 def run_all(s: scenarios.Settings, parts: Sequence[str]) -> scenarios.Results:
     res = scenarios.Results()
     ax = Asrcheck(s.python)
+    ax.compile_bytecode()
+    res.facts["bytecode"] = "runner/ compiled before measuring, as `pip install` leaves it"
     with tempfile.TemporaryDirectory(prefix="asrcheck-bench-") as tmp:
         workdir = Path(tmp)
         if "startup" in parts:

@@ -66,6 +66,11 @@ def plan_file(plan: str) -> Path:
     return REPO / "plans" / f"{plan}.yaml"
 
 
+#: The dependencies a run of a user's plan with `--dns-server` needs: jsonschema to validate
+#: the plan, dnspython to ask the given server, h11 for the http stage, loguru for the log.
+RUN_DEPENDENCIES = "asyncio, ssl, yaml, jsonschema, h11, loguru, dns.asyncresolver"
+
+
 def startup(ax: Asrcheck, s: Settings, res: Results) -> None:
     """(e) `asrcheck --version` and `asrcheck validate PLAN`."""
     target = str(plan_file(s.plan))
@@ -73,6 +78,16 @@ def startup(ax: Asrcheck, s: Settings, res: Results) -> None:
     validate = [_checked(ax.measure("validate", target), res, "validate") for _ in range(s.repeat)]
     res.add("e_version", "(e) asrcheck --version", _secs(version), ok=_good(version, 0))
     res.add("e_validate", f"(e) asrcheck validate {s.plan}", _secs(validate), ok=_good(validate, 0))
+    bare = [ax.measure_python("pass") for _ in range(s.repeat)]
+    res.add("python_bare", "python -c pass (the interpreter alone)", _secs(bare))
+    floor = [ax.measure_python(f"import {RUN_DEPENDENCIES}") for _ in range(s.repeat)]
+    res.add(
+        "floor_imports",
+        f"python -c 'import {RUN_DEPENDENCIES}' (what a run of a user's plan with"
+        " --dns-server imports that is not ours)",
+        _secs(floor),
+        ok=_good(floor, 0),
+    )
     for module, times in measure_imports(s.python, s.repeat).items():
         res.add(f"import_{module}", f"import {module} (fresh interpreter)", times)
     stage, plain = system_resolver_ms()

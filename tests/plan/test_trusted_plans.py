@@ -131,3 +131,29 @@ def test_loading_a_trusted_plan_imports_no_jsonschema_and_no_kind() -> None:
     assert "runner.plan.load" in modules
     assert not [m for m in modules if m.split(".")[0] in ("jsonschema", "dns", "httpx")]
     assert not [m for m in modules if m.startswith(("runner.kinds.stages.", "runner.kinds.steps."))]
+
+
+def _validate_importing(plan: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "runner", "validate", plan],
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_validate_checks_a_changed_copy_in_full_and_trusts_only_the_plan_as_built(
+    tmp_path: Path,
+) -> None:
+    built_in = _validate_importing(str(ROOT / "plans" / "a2a.yaml"))
+    assert built_in.returncode == 0, built_in.stderr[-2000:]
+    assert "valid" in built_in.stderr.splitlines()[-1]
+    assert " jsonschema\n" not in built_in.stderr
+    copy = tmp_path / "a2a.yaml"
+    copy.write_text((ROOT / "plans" / "a2a.yaml").read_text("utf-8") + "bogus_key: 1\n", "utf-8")
+    changed = _validate_importing(str(copy))
+    assert changed.returncode == 2
+    assert "bogus_key" in changed.stdout
+    assert " jsonschema\n" in changed.stderr

@@ -10,6 +10,8 @@ import os
 import ssl
 import stat
 
+from runner.kinds.net import tls_context
+
 
 def problem(path: str) -> str | None:
     """What is wrong with the CA bundle at `path` (None: it holds certificates).
@@ -27,9 +29,8 @@ def problem(path: str) -> str | None:
         return "not a regular file (a device, FIFO or socket)"
     if info.st_size == 0:
         return "is empty: it holds no certificates"
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    try:
-        context.load_verify_locations(cafile=path)
+    try:  # the context the run's TLS checks then use, so the file is parsed once
+        context = tls_context.verifying_with(path)
     except ssl.SSLError:
         return "holds no certificates (expected PEM blocks '-----BEGIN CERTIFICATE-----')"
     except OSError as error:

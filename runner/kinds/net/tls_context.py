@@ -24,7 +24,14 @@ def verifying(ctx: Context) -> ssl.SSLContext:
     many connections and threads; the bundle file's size and mtime are part of the key.
     The lock makes checks that start together wait for one load instead of each loading.
     """
-    bundle = ctx.ca_bundle
+    return verifying_with(ctx.ca_bundle)
+
+
+def verifying_with(bundle: str | None) -> ssl.SSLContext:
+    """The verifying context for `bundle` (None: the system store), loaded once per file.
+
+    Raises ssl.SSLError or OSError when the file cannot be loaded (nothing is cached then).
+    """
     stamp = None
     if bundle is not None:
         try:

@@ -7,6 +7,7 @@ chain of a failed handshake is exactly what an admin needs to see (who re-signed
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import ipaddress
 from typing import Any
@@ -15,6 +16,10 @@ from runner.peer_text import shown
 
 _NAMES = {b"\x55\x04\x03": "CN", b"\x55\x04\x0a": "O", b"\x55\x04\x0b": "OU", b"\x55\x04\x06": "C"}
 _SAN_OID = b"\x55\x1d\x11"
+#: Subject alternative names reported per certificate; the rest are counted (`san_omitted`).
+#: Azure's own certificates carry a few dozen at most; a CDN's or a proxy's may carry
+#: hundreds, which would repeat in every check's log block and JSON result.
+SAN_SHOWN = 20
 #: Codec of each ASN.1 string type a name may use (others are read as UTF-8).
 _STRING_CODECS = {
     0x0C: "utf-8",  # UTF8String
@@ -85,7 +90,19 @@ def _sans(extensions: bytes) -> list[str]:
 
 
 def describe(der: bytes) -> dict[str, Any]:
-    """Subject, issuer, SANs, validity and SHA-256 fingerprint of one certificate."""
+    """Subject, issuer, SANs, validity and SHA-256 fingerprint of one certificate.
+
+    Parsed once per run and certificate: every storage account presents the same one.
+    """
+    info = _described(der)
+    copied = {key: dict(value) if isinstance(value, dict) else value for key, value in info.items()}
+    if "san" in copied:
+        copied["san"] = list(copied["san"])
+    return copied
+
+
+@functools.lru_cache(maxsize=256)
+def _described(der: bytes) -> dict[str, Any]:
     info: dict[str, Any] = {"sha256": hashlib.sha256(der).hexdigest().upper()}
     try:
         _, cert, _ = _tlv(der, 0)
@@ -101,6 +118,9 @@ def describe(der: bytes) -> dict[str, Any]:
             not_after=_time(*validity[1]),
             san=next((_sans(_children(v)[0][1]) for t, v in fields if t == 0xA3), []),
         )
+        if len(info["san"]) > SAN_SHOWN:
+            info["san_omitted"] = len(info["san"]) - SAN_SHOWN
+            info["san"] = info["san"][:SAN_SHOWN]
     except (IndexError, ValueError) as error:
         info["parse_error"] = str(error)
     return info
