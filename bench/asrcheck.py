@@ -49,6 +49,11 @@ class Asrcheck:
         """`PYTHON -c CODE` from the repository root, as the runs are started."""
         return measure([self.python, "-c", code], cwd=REPO, env=self.env(), timeout=120)
 
+    def measure_python_module(self, module: str, *args: str) -> Measured:
+        """`PYTHON -m MODULE ARGS` from the repository root."""
+        argv = [self.python, "-m", module, *args]
+        return measure(argv, cwd=REPO, env=self.env(), timeout=120)
+
     def compile_bytecode(self) -> None:
         """Writes the .pyc files of `runner/`, as `pip install` does for an installed copy.
 

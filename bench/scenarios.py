@@ -224,13 +224,29 @@ def generated(ax: Asrcheck, s: Settings, workdir: Path, res: Results) -> None:
             before = _accepted(net)
             runs.append(_checked(ax.measure(*args), res, "(d)"))
             per_endpoint.append((_accepted(net) - before) / len(hosts))
+        floor = [_floor(ax, net, hosts) for _ in range(s.repeat)]
         if s.profile_dir is not None:
             _checked(ax.measure(*args, profile=str(s.profile_dir / "d.prof")), res, "(d) prof")
     ok = _good(runs, 0)
     res.add("d", f"(d) run generated plan, {s.generated} endpoints", _secs(runs), ok=ok)
+    res.add(
+        "d_floor",
+        f"(d) floor: the same {s.generated} TLS chains by a minimal Python client (bench/floor.py)",
+        [seconds for seconds in floor if seconds is not None],
+        ok=all(seconds is not None for seconds in floor),
+    )
     res.add("d_rss", "(f) peak RSS of (d)", _rss(runs), "MB", ok)
     res.add("cpu_d", "CPU time of (d)", _cpu(runs), ok=ok)
     res.add("conn_d", "(d) TCP connections per endpoint, at the TLS server", per_endpoint, "", ok)
+
+
+def _floor(ax: Asrcheck, net: SimNet, hosts: Sequence[str]) -> float | None:
+    """Seconds bench/floor.py takes for `hosts` on `net` (None when it failed)."""
+    done = ax.measure_python_module("bench.floor", str(net.port), net.ca_file, *hosts)
+    try:
+        return float(done.output.strip().splitlines()[-1]) if done.returncode == 0 else None
+    except (IndexError, ValueError):
+        return None
 
 
 #: Endpoints of the proxied plan: enough to count, few enough for a one-threaded proxy.
