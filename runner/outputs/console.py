@@ -16,6 +16,7 @@ from runner.outputs.advice import MANUAL
 from runner.outputs.color import is_terminal
 from runner.outputs.findings import dns_down
 from runner.outputs.status_line import StatusLine
+from runner.outputs.wording import counted
 from runner.redact import Redactor
 from runner.results import CheckResult, Status
 
@@ -100,7 +101,8 @@ class ConsoleSink:
             self._print(line)
         wanted = sum(1 for e in plan.endpoints if e.enabled)
         limits = _limits(info.settings)
-        self._print(f"Checking {wanted} endpoints and {len(plan.steps)} steps{limits}:")
+        steps = counted(len(plan.steps), "step")
+        self._print(f"Checking {counted(wanted, 'endpoint')} and {steps}{limits}:")
 
     def _repeats_a_skip(self, result: CheckResult) -> bool:
         """True for the 2nd, 3rd... skip of one endpoint and route with the same reason, and

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from runner.outputs.reports import fleet
 from runner.outputs.reports.load import Missing, Problem, Report
+from runner.outputs.wording import counted
 
 STYLE = """body{font-family:sans-serif;margin:1.5em;color:#111}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;padding:.2em .4em;
@@ -70,7 +71,8 @@ def _many(reports: Sequence[Report], missing: Sequence[Missing]) -> list[str]:
     names = fleet.endpoints(reports)
     out = [
         "<h1>asrcheck fleet report</h1>",
-        f"<p>{len(reports)} reports, {len(missing)} machines without report.</p>",
+        f"<p>{counted(len(reports), 'report')}, {counted(len(missing), 'machine')}"
+        " without report.</p>",
         '<h2>Matrix</h2><table class="matrix"><tr><th>Machine</th><th>Verdict</th>'
         + "".join(f"<th>{h(n)}</th>" for n in names)
         + "</tr>",
@@ -87,7 +89,8 @@ def _many(reports: Sequence[Report], missing: Sequence[Missing]) -> list[str]:
     for g in fleet.groups(reports):
         out.append(
             f'<li class="{h(g.status)}"><strong>{h(g.status.upper())}</strong> {h(g.subject)} '
-            f"{h(g.check)} {h(g.reason)} on {len(g.machines)} of {len(reports)} machines: "
+            f"{h(g.check)} {h(g.reason)} on {len(g.machines)} of "
+            f"{counted(len(reports), 'machine')}: "
             f"{h(g.hint)} ({h(', '.join(g.machines))})</li>"
         )
     stopped = [h(r.label) for r in reports if fleet.stopped(r)]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from runner.outputs.reports import fleet
 from runner.outputs.reports.load import Missing, Problem, Report
+from runner.outputs.wording import counted
 
 
 def md(value: str) -> str:
@@ -57,7 +58,7 @@ def _many(reports: Sequence[Report], missing: Sequence[Missing]) -> list[str]:
     lines = [
         "# asrcheck fleet report",
         "",
-        f"{len(reports)} reports, {len(missing)} machines without report.",
+        f"{counted(len(reports), 'report')}, {counted(len(missing), 'machine')} without report.",
         "",
         "## Matrix",
         "",
@@ -71,7 +72,7 @@ def _many(reports: Sequence[Report], missing: Sequence[Missing]) -> list[str]:
     for g in fleet.groups(reports):
         lines.append(
             f"- **{g.status.upper()}** {md(g.subject)} {md(g.check)} {md(g.reason)} on "
-            f"{len(g.machines)} of {len(reports)} machines: {md(g.hint)} "
+            f"{len(g.machines)} of {counted(len(reports), 'machine')}: {md(g.hint)} "
             f"({md(', '.join(g.machines))})"
         )
     stopped = [md(r.label) for r in reports if fleet.stopped(r)]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from runner.outputs.reports import fleet
 from runner.outputs.reports.load import Missing, Problem, Report
+from runner.outputs.wording import counted
 
 
 def single(report: Report) -> list[str]:
@@ -45,7 +46,7 @@ def many(reports: Sequence[Report], missing: Sequence[Missing]) -> list[str]:
     lines.append("Failures by cause:")
     lines += [
         f"  {g.status.upper()} {g.subject} {g.check} {g.reason} on {len(g.machines)} "
-        f"of {len(reports)} machines: {g.hint} ({', '.join(g.machines)})"
+        f"of {counted(len(reports), 'machine')}: {g.hint} ({', '.join(g.machines)})"
         for g in fleet.groups(reports)
     ]
     stopped = [r.label for r in reports if fleet.stopped(r)]
