@@ -15,7 +15,7 @@ from typing import Any
 from runner import __version__
 
 #: Direct dependencies (pyproject.toml), named when asrcheck is installed.
-DEPENDENCIES = ("pyyaml", "jsonschema", "httpx", "h11", "dnspython", "loguru")
+DEPENDENCIES = ("pyyaml", "jsonschema", "httpx", "h11", "idna", "dnspython", "loguru")
 _PLAN_VERSION = re.compile(r"^version:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
 
 

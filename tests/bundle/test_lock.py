@@ -27,4 +27,4 @@ def test_every_direct_dependency_is_locked_and_shown() -> None:
     assert {"h11", "httpx", "dnspython"} <= direct
     assert direct <= _locked()
     assert "h11" in DEPENDENCIES
-    assert set(DEPENDENCIES) <= direct
+    assert set(DEPENDENCIES) == direct
