@@ -45,14 +45,9 @@ class Asrcheck:
         argv = self.argv(*args, profile=profile)
         return measure(argv, cwd=REPO, env=self.env(), timeout=timeout)
 
-    def measure_python(self, code: str) -> Measured:
-        """`PYTHON -c CODE` from the repository root, as the runs are started."""
-        return measure([self.python, "-c", code], cwd=REPO, env=self.env(), timeout=120)
-
-    def measure_python_module(self, module: str, *args: str) -> Measured:
-        """`PYTHON -m MODULE ARGS` from the repository root."""
-        argv = [self.python, "-m", module, *args]
-        return measure(argv, cwd=REPO, env=self.env(), timeout=120)
+    def measure_python(self, *args: str) -> Measured:
+        """`PYTHON ARGS` (`-c CODE`, `-m MODULE ...`) from the repository root, as the runs."""
+        return measure([self.python, *args], cwd=REPO, env=self.env(), timeout=120)
 
     def compile_bytecode(self) -> None:
         """Writes the .pyc files of `runner/`, as `pip install` does for an installed copy.

@@ -21,7 +21,14 @@ def chain_seconds(
     """Seconds for resolve, connect, TLS handshake and one HEAD request to `host`."""
     context = ssl.create_default_context(cafile=ca_file)
     start = time.perf_counter()
-    address = resolve(host, dns_server, timeout)
+    head_over_tls(context, resolve(host, dns_server, timeout), port, host, timeout)
+    return time.perf_counter() - start
+
+
+def head_over_tls(
+    context: ssl.SSLContext, address: str, port: int, host: str, timeout: float = 10
+) -> bytes:
+    """Connect, TLS handshake with SNI `host`, one HEAD: the answer's status line and headers."""
     with socket.create_connection((address, port), timeout=timeout) as raw:
         with context.wrap_socket(raw, server_hostname=host) as tls:
             request = f"HEAD / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
@@ -34,7 +41,7 @@ def chain_seconds(
                 head += chunk
     if not head.startswith(b"HTTP/1."):
         raise RuntimeError(f"{host}: no HTTP answer")
-    return time.perf_counter() - start
+    return head
 
 
 def resolve(host: str, dns_server: tuple[str, int], timeout: float) -> str:

@@ -78,9 +78,9 @@ def startup(ax: Asrcheck, s: Settings, res: Results) -> None:
     validate = [_checked(ax.measure("validate", target), res, "validate") for _ in range(s.repeat)]
     res.add("e_version", "(e) asrcheck --version", _secs(version), ok=_good(version, 0))
     res.add("e_validate", f"(e) asrcheck validate {s.plan}", _secs(validate), ok=_good(validate, 0))
-    bare = [ax.measure_python("pass") for _ in range(s.repeat)]
+    bare = [ax.measure_python("-c", "pass") for _ in range(s.repeat)]
     res.add("python_bare", "python -c pass (the interpreter alone)", _secs(bare))
-    floor = [ax.measure_python(f"import {RUN_DEPENDENCIES}") for _ in range(s.repeat)]
+    floor = [ax.measure_python("-c", f"import {RUN_DEPENDENCIES}") for _ in range(s.repeat)]
     res.add(
         "floor_imports",
         f"python -c 'import {RUN_DEPENDENCIES}' (what a run of a user's plan with"
@@ -242,7 +242,7 @@ def generated(ax: Asrcheck, s: Settings, workdir: Path, res: Results) -> None:
 
 def _floor(ax: Asrcheck, net: SimNet, hosts: Sequence[str]) -> float | None:
     """Seconds bench/floor.py takes for `hosts` on `net` (None when it failed)."""
-    done = ax.measure_python_module("bench.floor", str(net.port), net.ca_file, *hosts)
+    done = ax.measure_python("-m", "bench.floor", str(net.port), net.ca_file, *hosts)
     try:
         return float(done.output.strip().splitlines()[-1]) if done.returncode == 0 else None
     except (IndexError, ValueError):

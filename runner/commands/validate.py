@@ -16,6 +16,7 @@ from typing import Any
 from runner import exit_codes
 from runner.commands._plan_args import plan_inputs
 from runner.errors import PlanError
+from runner.outputs.wording import counted
 from runner.plan.load import load_plan
 from runner.redact import Redactor
 
@@ -35,7 +36,7 @@ def _validate(ref: str, inputs: dict[str, Any]) -> bool:
             text = Redactor().mask(str(problem))
             print(text if problem.location or text.startswith(f"{ref}: ") else f"{ref}: {text}")
         count = len(error.problems)
-        print(f"asrcheck: {ref}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        print(f"asrcheck: {ref}: {counted(count, 'problem')}", file=sys.stderr)
         return False
     print(f"asrcheck: {ref}: valid", file=sys.stderr)
     return True

@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from runner.outputs.wording import counted
 from runner.reasons import REASONS
 from runner.results import CheckResult, Status
 
@@ -169,7 +170,7 @@ def cause_lines(
 ) -> list[str]:
     """One cause: the checks it affects, then its advice once."""
     count = len(cause.results)
-    head = f"{indent}{cause.reason} ({count} check{'s' if count > 1 else ''}): "
+    head = f"{indent}{cause.reason} ({counted(count, 'check')}): "
     affected = ", ".join(cause.names)
     if width:
         lines = textwrap.wrap(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 
 LOOPBACK = "127.0.0.1"
 
@@ -87,3 +88,24 @@ def read_head(conn: socket.socket, limit: int = 65536) -> bytes:
             break
         data += chunk
     return data
+
+
+_Served = TypeVar("_Served", bound="LoopServer")
+
+
+class LoopServer:
+    """A peer served by one AcceptLoop (`self._loop`): its port, and `with` starting and
+    stopping the loop."""
+
+    _loop: AcceptLoop
+
+    @property
+    def port(self) -> int:
+        return self._loop.port
+
+    def __enter__(self: _Served) -> _Served:
+        self._loop.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.stop()

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tests.peers._server import AcceptLoop, listen, read_head
+from tests.peers._server import AcceptLoop, LoopServer, listen, read_head
 from tests.peers.tls import Pki
 
 
@@ -27,7 +27,7 @@ class Seen:
     cookie: str | None
 
 
-class KeepAliveTlsServer:
+class KeepAliveTlsServer(LoopServer):
     def __init__(self, pki: Pki, hostnames: Sequence[str], refuse_head: Sequence[str] = ()):
         self.context = pki.server_context("valid", hostnames)
         self.context.sni_callback = self._sni
@@ -40,20 +40,9 @@ class KeepAliveTlsServer:
         self._loop = AcceptLoop(listen(), self._serve)
 
     @property
-    def port(self) -> int:
-        return self._loop.port
-
-    @property
     def accepted(self) -> int:
         """TCP connections accepted (handshaken or not)."""
         return self._loop.accepted
-
-    def __enter__(self) -> KeepAliveTlsServer:
-        self._loop.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._loop.stop()
 
     def _sni(self, sock: object, name: str | None, context: object) -> None:
         self._local.sni = name

@@ -7,13 +7,13 @@ import select
 import socket
 from collections.abc import Mapping
 
-from tests.peers._server import LOOPBACK, AcceptLoop, listen, read_head
+from tests.peers._server import LOOPBACK, AcceptLoop, LoopServer, listen, read_head
 
 #: Proxy behaviours.
 PROXY_MODES = ("open", "auth", "deny", "upstream-fail", "hang")
 
 
-class ConnectProxy:
+class ConnectProxy(LoopServer):
     """CONNECT proxy. `upstreams` maps "host:port" (or "host") to a loopback port.
 
     Modes: open (anonymous), auth (Basic `credentials`, else 407), deny (403 on CONNECT),
@@ -39,19 +39,8 @@ class ConnectProxy:
         self._loop = AcceptLoop(listen(), self._serve)
 
     @property
-    def port(self) -> int:
-        return self._loop.port
-
-    @property
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
-
-    def __enter__(self) -> ConnectProxy:
-        self._loop.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._loop.stop()
 
     def _serve(self, conn: socket.socket) -> None:
         head = read_head(conn).decode("latin-1")

@@ -15,11 +15,11 @@ import ssl
 import threading
 from collections.abc import Sequence
 
-from tests.peers._server import AcceptLoop, listen, read_head
+from tests.peers._server import AcceptLoop, LoopServer, listen, read_head
 from tests.peers.tls import Pki
 
 
-class ScriptedTlsServer:
+class ScriptedTlsServer(LoopServer):
     def __init__(
         self,
         pki: Pki,
@@ -35,17 +35,6 @@ class ScriptedTlsServer:
         self._numbers = itertools.count(1)
         self._lock = threading.Lock()
         self._loop = AcceptLoop(listen(), self._serve)
-
-    @property
-    def port(self) -> int:
-        return self._loop.port
-
-    def __enter__(self) -> ScriptedTlsServer:
-        self._loop.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._loop.stop()
 
     def _serve(self, conn: socket.socket) -> None:
         try:

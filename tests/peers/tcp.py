@@ -6,7 +6,7 @@ import socket
 import struct
 import time
 
-from tests.peers._server import LOOPBACK, AcceptLoop, listen
+from tests.peers._server import LOOPBACK, AcceptLoop, LoopServer, listen
 
 
 def refusing_port() -> int:
@@ -60,7 +60,7 @@ class Blackhole:
         return False
 
 
-class ClosingServer:
+class ClosingServer(LoopServer):
     """Accepts, optionally reads the first bytes, then resets (RST) or closes (FIN).
 
     `after_read=False, rst=True` looks like a firewall resetting new connections;
@@ -71,17 +71,6 @@ class ClosingServer:
         self.rst = rst
         self.after_read = after_read
         self._loop = AcceptLoop(listen(), self._serve)
-
-    @property
-    def port(self) -> int:
-        return self._loop.port
-
-    def __enter__(self) -> ClosingServer:
-        self._loop.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._loop.stop()
 
     def _serve(self, conn: socket.socket) -> None:
         if self.after_read:

@@ -8,10 +8,10 @@ import select
 import socket
 import time
 
-from tests.peers._server import LOOPBACK, AcceptLoop, listen
+from tests.peers._server import LOOPBACK, AcceptLoop, LoopServer, listen
 
 
-class ThrottledRelay:
+class ThrottledRelay(LoopServer):
     """`127.0.0.1:port` -> `127.0.0.1:upstream`, client-to-server at `rate` bytes/s."""
 
     def __init__(self, upstream: int, rate: int) -> None:
@@ -19,17 +19,6 @@ class ThrottledRelay:
         self.rate = rate
         self.relayed = 0
         self._loop = AcceptLoop(listen(), self._serve)
-
-    @property
-    def port(self) -> int:
-        return self._loop.port
-
-    def __enter__(self) -> ThrottledRelay:
-        self._loop.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._loop.stop()
 
     def _serve(self, conn: socket.socket) -> None:
         upstream = socket.create_connection((LOOPBACK, self.upstream), timeout=10)

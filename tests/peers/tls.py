@@ -13,7 +13,7 @@ from pathlib import Path
 
 import trustme
 
-from tests.peers._server import AcceptLoop, listen, read_head
+from tests.peers._server import AcceptLoop, LoopServer, listen, read_head
 
 #: Certificate variants a TlsServer can present.
 CERT_KINDS = ("valid", "untrusted", "expired", "wrong-name", "legacy")
@@ -110,7 +110,7 @@ _TEXT = {
 }
 
 
-class TlsServer:
+class TlsServer(LoopServer):
     """A TLS server on loopback presenting `kind` certificate for `hostnames`.
 
     After the handshake it answers HTTP/1.1 HEAD/GET per `behaviour`. `requests` lists the
@@ -133,20 +133,9 @@ class TlsServer:
         self._loop = AcceptLoop(listen(host), self._serve)
 
     @property
-    def port(self) -> int:
-        return self._loop.port
-
-    @property
     def accepted(self) -> int:
         """TCP connections accepted so far (handshaken or not)."""
         return self._loop.accepted
-
-    def __enter__(self) -> TlsServer:
-        self._loop.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._loop.stop()
 
     def _serve(self, conn: socket.socket) -> None:
         try:
